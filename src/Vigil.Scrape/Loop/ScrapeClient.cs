@@ -21,7 +21,6 @@ internal sealed class ScrapeClient : IDisposable
 
     private readonly ScrapeConfig _config;
     private readonly HttpClient _http;
-    private readonly string _timeoutSeconds;
 
     public ScrapeClient(ScrapeConfig config)
     {
@@ -32,7 +31,6 @@ internal sealed class ScrapeClient : IDisposable
             // The per-request token below carries scrape_timeout; HttpClient's own timeout would hide the reason.
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _timeoutSeconds = config.ScrapeTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -40,16 +38,18 @@ internal sealed class ScrapeClient : IDisposable
     /// <see cref="ScrapeException"/> for every target-side failure (status, timeout, size, connection), and
     /// <see cref="OperationCanceledException"/> only when <paramref name="stopping"/> fires.
     /// </summary>
-    public async Task<string?> ScrapeAsync(Uri url, ScrapeBuffer buffer, CancellationToken stopping)
+    /// <param name="scrapeTimeout">The target's scrape_timeout (a target may override the job's through relabeling).</param>
+    public async Task<string?> ScrapeAsync(Uri url, TimeSpan scrapeTimeout, ScrapeBuffer buffer, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(buffer);
         buffer.Reset();
+        string timeoutSeconds = scrapeTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        timeout.CancelAfter(_config.ScrapeTimeout);
+        timeout.CancelAfter(scrapeTimeout);
         try
         {
-            using HttpRequestMessage request = CreateRequest(url);
+            using HttpRequestMessage request = CreateRequest(url, timeoutSeconds);
             using HttpResponseMessage response = await _http
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -65,7 +65,7 @@ internal sealed class ScrapeClient : IDisposable
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
             throw new ScrapeException(string.Create(CultureInfo.InvariantCulture,
-                $"scrape timed out after {_timeoutSeconds}s (scrape_timeout)"));
+                $"scrape timed out after {timeoutSeconds}s (scrape_timeout)"));
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException && !stopping.IsCancellationRequested)
         {
@@ -75,7 +75,7 @@ internal sealed class ScrapeClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private HttpRequestMessage CreateRequest(Uri url)
+    private HttpRequestMessage CreateRequest(Uri url, string timeoutSeconds)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (_config.HttpClient.EnableHttp2 && url.Scheme == Uri.UriSchemeHttps)
@@ -87,7 +87,7 @@ internal sealed class ScrapeClient : IDisposable
         request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
         // Prometheus asks for gzip only when enable_compression is set, and for identity otherwise.
         request.Headers.TryAddWithoutValidation("Accept-Encoding", _config.EnableCompression ? "gzip" : "identity");
-        request.Headers.TryAddWithoutValidation("X-Prometheus-Scrape-Timeout-Seconds", _timeoutSeconds);
+        request.Headers.TryAddWithoutValidation("X-Prometheus-Scrape-Timeout-Seconds", timeoutSeconds);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Vigil", "0.1.0"));
         if (!HttpCredentials.TryCreate(_config.HttpClient, out AuthenticationHeaderValue? auth, out string? error))
         {

@@ -30,7 +30,12 @@ internal sealed partial class ScrapeLoop
         string? error;
         try
         {
-            string? contentType = await _client.ScrapeAsync(_target.Url, _buffer, stopping).ConfigureAwait(false);
+            if (_forcedError is { } forced)
+            {
+                throw new ScrapeException(forced);
+            }
+
+            string? contentType = await _client.ScrapeAsync(_target.Url, _timeout, _buffer, stopping).ConfigureAwait(false);
             error = AppendSamples(ExpositionFormat.FromContentType(contentType), startMs, ref counts);
         }
         catch (ScrapeException ex)

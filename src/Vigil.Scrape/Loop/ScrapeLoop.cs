@@ -1,3 +1,4 @@
+using Vigil.Common.Config;
 using Vigil.Scrape.Config;
 using Vigil.Scrape.Parsing;
 
@@ -20,16 +21,25 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
     private readonly ExpositionScratch _scratch = new();
     private readonly ScrapeSeriesCache _cache;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _timeout;
     private Task? _run;
     private int _stopped;
+    private int _disposed;
     private volatile TargetStatus _status = TargetStatus.NotYetScraped;
+    private volatile string? _forcedError;
 
     /// <param name="config">The target's scrape_config (interval, timeout, limits, honor_*, metric relabeling).</param>
     /// <param name="target">The target; its labels go on every series the loop writes.</param>
     /// <param name="client">The job's client, shared with the job's other targets; not disposed by the loop.</param>
     /// <param name="appender">Where samples go; used by this loop only, from one thread at a time.</param>
     /// <param name="time">The clock (tests may pass a fake); default the system clock.</param>
-    public ScrapeLoop(ScrapeConfig config, ScrapeTargetInfo target, ScrapeClient client, IScrapeAppender appender, TimeProvider? time = null)
+    /// <param name="predecessor">
+    /// A stopped loop for the same target that this one replaces on reload (see <see cref="CanTakeOver"/>): its
+    /// series cache and staleness state carry over, so series keep their identity and a series that disappears
+    /// across the reload still gets its stale marker, as Prometheus's scrapePool.reload reuses the scrapeCache.
+    /// </param>
+    public ScrapeLoop(ScrapeConfig config, ScrapeTargetInfo target, ScrapeClient client, IScrapeAppender appender, TimeProvider? time = null, ScrapeLoop? predecessor = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(target);
@@ -40,11 +50,58 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
         _client = client;
         _appender = appender;
         _time = time ?? TimeProvider.System;
-        _cache = new ScrapeSeriesCache(target, config.HonorLabels, config.MetricRelabelConfigs, ScrapeLabelLimits.From(config));
-        _report = ReportSeries.Create(target);
+        _interval = target.Interval ?? config.ScrapeInterval;
+        _timeout = target.Timeout ?? config.ScrapeTimeout;
+        if (predecessor is null)
+        {
+            _cache = new ScrapeSeriesCache(target, config.HonorLabels, config.MetricRelabelConfigs, ScrapeLabelLimits.From(config));
+            _report = ReportSeries.Create(target);
+            return;
+        }
+
+        if (Volatile.Read(ref predecessor._stopped) == 0 || predecessor._run is { IsCompleted: false })
+        {
+            throw new InvalidOperationException("a scrape loop can only take over from a stopped loop");
+        }
+
+        if (!predecessor._target.Labels.AsSpan().SequenceEqual(target.Labels) || !CanTakeOver(predecessor._config, config))
+        {
+            throw new InvalidOperationException("a scrape loop can only take over a loop of the same target with compatible series settings");
+        }
+
+        _cache = predecessor._cache;
+        _report = predecessor._report;
+        _previous = predecessor._previous;
+        _iteration = predecessor._iteration;
+        _reported = predecessor._reported;
+        _status = predecessor._status;
     }
 
+    /// <summary>
+    /// Whether a loop under <paramref name="next"/> may inherit the series of a loop under <paramref name="previous"/>:
+    /// only when nothing that decides a series' labels changed (honor_labels, metric_relabel_configs, label limits),
+    /// as Prometheus's reusableCache requires. Otherwise the old loop marks its series stale and the new one starts afresh.
+    /// </summary>
+    public static bool CanTakeOver(ScrapeConfig previous, ScrapeConfig next)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(next);
+        return previous.HonorLabels == next.HonorLabels
+            && previous.HonorTimestamps == next.HonorTimestamps
+            && ScrapeLabelLimits.From(previous) == ScrapeLabelLimits.From(next)
+            && string.Equals(ConfigFingerprint.Compute(previous.MetricRelabelConfigs), ConfigFingerprint.Compute(next.MetricRelabelConfigs), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Makes every scrape fail with <paramref name="error"/> without contacting the target (null clears it), as
+    /// Prometheus does to every target of a job over its target_limit.
+    /// </summary>
+    public void SetForcedError(string? error) => _forcedError = error;
+
     public ScrapeTargetInfo Target => _target;
+
+    /// <summary>The scrape_config the loop runs under.</summary>
+    public ScrapeConfig Config => _config;
 
     /// <summary>The outcome of the last scrape; safe to read from any thread.</summary>
     public TargetStatus Status => _status;
@@ -91,8 +148,11 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(writeStaleMarkers: false).ConfigureAwait(false);
-        _buffer.Dispose();
-        _stop.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _buffer.Dispose();
+            _stop.Dispose();
+        }
     }
 
     /// <summary>
@@ -117,8 +177,8 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
     {
         try
         {
-            await Task.Delay(InitialDelay(_target.Hash, _config.ScrapeInterval, _time.GetUtcNow()), _time, stopping).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(_config.ScrapeInterval, _time);
+            await Task.Delay(InitialDelay(_target.Hash, _interval, _time.GetUtcNow()), _time, stopping).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(_interval, _time);
             do
             {
                 await ScrapeAndReportAsync(stopping).ConfigureAwait(false);

@@ -9,7 +9,14 @@ namespace Vigil.Scrape.Loop;
 /// <param name="Job">The job label.</param>
 /// <param name="Instance">The instance label.</param>
 /// <param name="Hash">A stable hash of labels and URL; picks the offset of the target within the interval.</param>
-internal sealed record ScrapeTargetInfo(Uri Url, (string Name, string Value)[] Labels, string Job, string Instance, ulong Hash);
+internal sealed record ScrapeTargetInfo(Uri Url, (string Name, string Value)[] Labels, string Job, string Instance, ulong Hash)
+{
+    /// <summary>The target's own interval (<c>__scrape_interval__</c> after relabeling); null means the job's.</summary>
+    public TimeSpan? Interval { get; init; }
+
+    /// <summary>The target's own timeout (<c>__scrape_timeout__</c> after relabeling); null means the job's.</summary>
+    public TimeSpan? Timeout { get; init; }
+}
 
 /// <summary>A target's health, as Prometheus's targets API names it.</summary>
 internal enum TargetHealth

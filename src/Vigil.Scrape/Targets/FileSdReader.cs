@@ -44,29 +44,6 @@ internal static partial class FileSdReader
     }
 
     /// <summary>
-    /// Reads every file matched by the config's patterns. A bad file yields an error and no groups
-    /// (the caller keeps that file's previous groups, as Prometheus's file SD does); the others
-    /// still count.
-    /// </summary>
-    public static (IReadOnlyList<TargetGroup> Groups, IReadOnlyList<FileSdError> Errors) ReadAll(FileSdConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var groups = new List<TargetGroup>();
-        var errors = new List<FileSdError>();
-        foreach (var path in config.Files.SelectMany(Expand).Distinct(StringComparer.Ordinal))
-        {
-            var result = Read(path);
-            groups.AddRange(result.Groups);
-            if (result.Error is not null)
-            {
-                errors.Add(result.Error);
-            }
-        }
-
-        return (groups, errors);
-    }
-
-    /// <summary>
     /// The existing files matching <paramref name="pattern"/>, sorted. As Prometheus allows, only
     /// the last path element may hold <c>*</c> (any run of characters); the directory part is taken
     /// literally. Paths keep the pattern's form (relative stays relative), as Go's filepath.Glob does.

@@ -56,6 +56,13 @@ internal sealed record InstanceConfig
     [FingerprintIgnore]
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>
+    /// Like <see cref="Fingerprint"/> but without <c>scrape_configs</c>: when only scrape configs change, reload
+    /// applies them to the running instance instead of restarting it (issue 4: unchanged targets keep their loops).
+    /// </summary>
+    [FingerprintIgnore]
+    public string RunFingerprint { get; init; } = "";
+
     public static InstanceConfig Parse(ConfigMap map, GlobalConfig global)
     {
         var name = map.RequiredString("name");
@@ -105,6 +112,9 @@ internal sealed record InstanceConfig
         name.Length > 0 && name is not ("." or "..")
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
-    private static InstanceConfig WithFingerprint(InstanceConfig instance) =>
-        instance with { Fingerprint = ConfigFingerprint.Compute(instance) };
+    private static InstanceConfig WithFingerprint(InstanceConfig instance) => instance with
+    {
+        Fingerprint = ConfigFingerprint.Compute(instance),
+        RunFingerprint = ConfigFingerprint.Compute(instance with { ScrapeConfigs = [] }),
+    };
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Vigil.Common.Config;
 using Vigil.Instances;
 using Vigil.Scrape.Loop;
+using Vigil.Scrape.Pool;
 
 namespace Vigil.Http;
 

@@ -74,7 +74,9 @@ internal sealed class InstanceManager : IAsyncDisposable
                     continue;
                 }
 
-                var error = await StartOrRestartAsync(spec).ConfigureAwait(false);
+                var error = old is not null && string.Equals(old.RunKey, spec.RunKey, StringComparison.Ordinal)
+                    ? await ApplyScrapeConfigsAsync(spec).ConfigureAwait(false)
+                    : await StartOrRestartAsync(spec).ConfigureAwait(false);
                 if (error is not null)
                 {
                     errors.Add(error);
@@ -95,6 +97,29 @@ internal sealed class InstanceManager : IAsyncDisposable
         _applyGate.Dispose();
     }
 
+    /// <summary>Only scrape configs changed: apply them to the running instance, which keeps running either way.</summary>
+    private async Task<string?> ApplyScrapeConfigsAsync(InstanceSpec spec)
+    {
+        if (Find(spec.Name)?.Current is not { } run)
+        {
+            return await StartOrRestartAsync(spec).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await run.ApplyScrapeConfigsAsync(spec).ConfigureAwait(false);
+            _specs[spec.Name] = spec;
+            _log.LogInformation("instance {Instance}: scrape configs reloaded", spec.Name);
+            return null;
+        }
+#pragma warning disable CA1031 // Whatever stops the new scrape configs is reported; the instance keeps the previous ones.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            return $"instance {spec.Name}: cannot apply the new scrape configs, kept the previous ones: {ex.Message.ReplaceLineEndings(" ")}";
+        }
+    }
+
     private async Task<string?> StartOrRestartAsync(InstanceSpec spec)
     {
         var slot = _slots.GetOrAdd(spec.Name, n => new InstanceSlot(n));
@@ -106,14 +131,14 @@ internal sealed class InstanceManager : IAsyncDisposable
             _metrics.InstancesActive.Dec();
         }
 
-        var error = TryStart(slot, spec);
+        var error = await TryStartAsync(slot, spec).ConfigureAwait(false);
         if (error is null)
         {
             return null;
         }
 
         // A changed config that cannot start must not take the running instance down with it.
-        if (previous is not null && TryStart(slot, previous) is null)
+        if (previous is not null && await TryStartAsync(slot, previous).ConfigureAwait(false) is null)
         {
             return $"instance {spec.Name}: cannot start the new configuration, kept the previous one: {error}";
         }
@@ -125,11 +150,11 @@ internal sealed class InstanceManager : IAsyncDisposable
     }
 
     /// <returns>null when the run started and was published, else the reason.</returns>
-    private string? TryStart(InstanceSlot slot, InstanceSpec spec)
+    private async Task<string?> TryStartAsync(InstanceSlot slot, InstanceSpec spec)
     {
         try
         {
-            var run = InstanceRun.Start(spec, _registry, _metrics, _log);
+            var run = await InstanceRun.StartAsync(spec, _registry, _metrics, _log).ConfigureAwait(false);
             _specs[spec.Name] = spec;
             slot.Publish(run);
             _metrics.InstancesActive.Inc();

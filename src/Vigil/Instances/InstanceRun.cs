@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Common.Metrics;
 using Vigil.RemoteWrite.Queue;
 using Vigil.RemoteWrite.Receive;
+using Vigil.Scrape.Pool;
 using Vigil.Wal;
 
 namespace Vigil.Instances;
@@ -19,12 +20,13 @@ internal sealed class InstanceRun
     private readonly Wal.Wal _wal;
     private readonly IReadOnlyList<RemoteWriteQueue> _queues;
     private readonly WalRetention _retention;
-    private ScrapeManager? _scrapes;
+    private readonly ScrapeManager _scrapes;
     private int _stopped;
 
-    private InstanceRun(InstanceSpec spec, MetricsScope scope, Wal.Wal wal, RemoteWriteReceiver receiver, IReadOnlyList<RemoteWriteQueue> queues, WalRetention retention)
+    private InstanceRun(InstanceSpec spec, MetricsScope scope, Wal.Wal wal, RemoteWriteReceiver receiver, IReadOnlyList<RemoteWriteQueue> queues, WalRetention retention, ScrapeManager scrapes)
     {
-        Spec = spec;
+        _spec = spec;
+        _scrapes = scrapes;
         _scope = scope;
         _wal = wal;
         Receiver = receiver;
@@ -32,7 +34,10 @@ internal sealed class InstanceRun
         _retention = retention;
     }
 
-    public InstanceSpec Spec { get; }
+    private volatile InstanceSpec _spec;
+
+    /// <summary>The spec in force; a reload that changes only scrape configs replaces it (<see cref="ApplyScrapeConfigsAsync"/>).</summary>
+    public InstanceSpec Spec => _spec;
 
     public string Name => Spec.Name;
 
@@ -40,14 +45,15 @@ internal sealed class InstanceRun
 
     public IReadOnlyList<RemoteWriteQueue> Queues => _queues;
 
-    public ScrapeManager? Scrapes => _scrapes;
+    public ScrapeManager Scrapes => _scrapes;
 
-    public static InstanceRun Start(InstanceSpec spec, MetricsRegistry registry, HostMetrics metrics, ILogger log)
+    public static async Task<InstanceRun> StartAsync(InstanceSpec spec, MetricsRegistry registry, HostMetrics metrics, ILogger log)
     {
         var config = spec.Config;
         var scope = registry.CreateScope();
         Wal.Wal? wal = null;
         var queues = new List<RemoteWriteQueue>();
+        ScrapeManager? scrapes = null;
         try
         {
             var receiverMetrics = metrics.Receiver.Bind(scope, spec.Name);
@@ -63,8 +69,10 @@ internal sealed class InstanceRun
             }
 
             var retention = new WalRetention(wal, retentionOptions, queues, Warn);
-            var run = new InstanceRun(spec, scope, wal, receiver, queues, retention);
-            run._scrapes = ScrapeManager.Start(config, wal, Warn);
+            var walForScrapes = wal;
+            scrapes = new ScrapeManager(() => new WalScrapeAppender(walForScrapes), Warn);
+            await scrapes.ApplyAsync(config.ScrapeConfigs).ConfigureAwait(false);
+            var run = new InstanceRun(spec, scope, wal, receiver, queues, retention, scrapes);
             foreach (var queue in queues)
             {
                 queue.Start();
@@ -75,15 +83,35 @@ internal sealed class InstanceRun
         }
         catch
         {
+            if (scrapes is not null)
+            {
+                await scrapes.StopAsync().ConfigureAwait(false);
+            }
+
             foreach (var queue in queues)
             {
-                queue.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                await queue.DisposeAsync().ConfigureAwait(false);
             }
 
             wal?.Dispose();
             scope.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Applies a spec that differs from the running one only in scrape configs (same <see cref="InstanceSpec.RunKey"/>):
+    /// unchanged jobs and targets keep their loops. Throws, changing nothing, when a new job cannot be built.
+    /// </summary>
+    public async Task ApplyScrapeConfigsAsync(InstanceSpec spec)
+    {
+        if (!string.Equals(spec.RunKey, _spec.RunKey, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"instance {Name}: only scrape configs can change without a restart");
+        }
+
+        await _scrapes.ApplyAsync(spec.Config.ScrapeConfigs).ConfigureAwait(false);
+        _spec = spec;
     }
 
     public bool TryAcquire() => _leases.TryAcquire();
@@ -101,10 +129,7 @@ internal sealed class InstanceRun
         try
         {
             await _leases.DrainAsync().ConfigureAwait(false);
-            if (_scrapes is not null)
-            {
-                await _scrapes.StopAsync().ConfigureAwait(false);
-            }
+            await _scrapes.StopAsync().ConfigureAwait(false);
 
             await _retention.DisposeAsync().ConfigureAwait(false);
             await Task.WhenAll(_queues.Select(q => q.StopAsync(flushDeadline))).ConfigureAwait(false);

@@ -121,7 +121,7 @@ public sealed class FileSdReaderTests : IDisposable
         Assert.Equal(matches, FileSdReader.WildcardMatches(pattern, name));
 
     [Fact]
-    public void GlobbedTargetsCarryTheirFilePathIntoRelabeling()
+    public async Task GlobbedTargetsCarryTheirFilePathIntoRelabeling()
     {
         var a = Write("sd/a.json", """[{"targets": ["a:1"]}]""");
         var b = Write("sd/b.yaml", "- targets: ['b:1']\n");
@@ -134,8 +134,10 @@ public sealed class FileSdReaderTests : IDisposable
               - {source_labels: [__meta_filepath], regex: '.*/([^/]+)\.(json|yaml)', target_label: sd_file}
             """);
 
-        var (groups, errors) = FileSdReader.ReadAll(Assert.Single(config.FileSdConfigs));
-        Assert.Equal(bad, Assert.Single(errors).File);
+        var errors = new List<string>();
+        await using var watcher = new FileSdWatcher(Assert.Single(config.FileSdConfigs), _ => Task.CompletedTask, errors.Add);
+        var groups = watcher.Groups;
+        Assert.StartsWith("file_sd: " + bad + ":", Assert.Single(errors), StringComparison.Ordinal);
         Assert.Equal([a + ":0", b + ":0"], groups.Select(g => g.Source));
 
         var targets = groups.SelectMany(g => TargetBuilder.Build(config, g).Targets).ToList();

@@ -83,6 +83,42 @@ public sealed class ScrapeWiringTests
         Assert.Equal("127.0.0.1:1", dropped.GetProperty("discoveredLabels").GetProperty("__address__").GetString());
     }
 
+    [Fact]
+    public async Task A_reload_that_changes_only_scrape_configs_keeps_the_instance_and_the_unchanged_targets_loops()
+    {
+        await using var kept = await TestExporter.StartAsync("kept_metric 1\n");
+        await using var removed = await TestExporter.StartAsync("removed_metric 1\n");
+        await using var added = await TestExporter.StartAsync("added_metric 1\n");
+        static string Config(params TestExporter[] targets) => $"""
+            metrics:
+              configs:
+                - name: default
+                  scrape_configs:
+                    - job_name: demo
+                      scrape_interval: 200ms
+                      scrape_timeout: 150ms
+                      static_configs:
+                        - targets: [{string.Join(", ", targets.Select(t => "'" + t.Address + "'"))}]
+            """;
+        await using var vigil = await TestVigil.StartAsync(Config(kept, removed));
+        await WaitFor(() => kept.Scrapes >= 2 && removed.Scrapes >= 2, "two scrapes of each target");
+        var run = vigil.Server.Instances.Find("default")!.Current!;
+        var keptLoop = run.Scrapes.Active.Single(t => t.Target.Instance == kept.Address).Loop;
+
+        await vigil.WriteConfigAsync(Config(kept, added));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await vigil.ReloadAsync()).StatusCode);
+        await WaitFor(() => added.Scrapes >= 2, "two scrapes of the added target");
+
+        // Same run (no WAL reopen, no queue restart), same loop for the target that stayed.
+        Assert.Same(run, vigil.Server.Instances.Find("default")!.Current);
+        Assert.Same(keptLoop, run.Scrapes.Active.Single(t => t.Target.Instance == kept.Address).Loop);
+        Assert.Equal(new[] { kept.Address, added.Address }.Order(StringComparer.Ordinal), run.Scrapes.Active.Select(t => t.Target.Instance).Order(StringComparer.Ordinal));
+        await WaitFor(() => Read(vigil.WalDirectory()).Keys.Any(k => k.Contains("removed_metric", StringComparison.Ordinal)), "the removed target's series in the WAL");
+        var wal = Read(vigil.WalDirectory());
+        Assert.Contains(wal.Single(s => s.Key.Contains("removed_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
+        Assert.DoesNotContain(wal.Single(s => s.Key.Contains("kept_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
+    }
+
     /// <summary>Every series' values, keyed by its labels as <see cref="CanonicalLabels.Format"/> prints them.</summary>
     private static Dictionary<string, List<double>> Read(string walDirectory)
     {
