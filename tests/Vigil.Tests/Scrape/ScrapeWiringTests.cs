@@ -11,18 +11,7 @@ public sealed class ScrapeWiringTests
     public async Task Scraped_series_with_target_labels_up_and_stale_markers_reach_the_wal()
     {
         await using var exporter = await TestExporter.StartAsync("# TYPE demo_temperature gauge\ndemo_temperature{room=\"a\"} 21.5\ndemo_temperature{room=\"b\"} 19\n");
-        var config = $"""
-            metrics:
-              configs:
-                - name: default
-                  scrape_configs:
-                    - job_name: demo
-                      scrape_interval: 200ms
-                      scrape_timeout: 150ms
-                      static_configs:
-                        - targets: ['{exporter.Address}']
-            """;
-        await using var vigil = await TestVigil.StartAsync(config);
+        await using var vigil = await TestVigil.StartAsync(DemoJob(exporter));
         await WaitFor(() => exporter.Scrapes >= 2, "two scrapes");
         exporter.Body = "# TYPE demo_temperature gauge\ndemo_temperature{room=\"a\"} 22\n";
         var scrapes = exporter.Scrapes;
@@ -89,23 +78,12 @@ public sealed class ScrapeWiringTests
         await using var kept = await TestExporter.StartAsync("kept_metric 1\n");
         await using var removed = await TestExporter.StartAsync("removed_metric 1\n");
         await using var added = await TestExporter.StartAsync("added_metric 1\n");
-        static string Config(params TestExporter[] targets) => $"""
-            metrics:
-              configs:
-                - name: default
-                  scrape_configs:
-                    - job_name: demo
-                      scrape_interval: 200ms
-                      scrape_timeout: 150ms
-                      static_configs:
-                        - targets: [{string.Join(", ", targets.Select(t => "'" + t.Address + "'"))}]
-            """;
-        await using var vigil = await TestVigil.StartAsync(Config(kept, removed));
+        await using var vigil = await TestVigil.StartAsync(DemoJob(kept, removed));
         await WaitFor(() => kept.Scrapes >= 2 && removed.Scrapes >= 2, "two scrapes of each target");
         var run = vigil.Server.Instances.Find("default")!.Current!;
         var keptLoop = run.Scrapes.Active.Single(t => t.Target.Instance == kept.Address).Loop;
 
-        await vigil.WriteConfigAsync(Config(kept, added));
+        await vigil.WriteConfigAsync(DemoJob(kept, added));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await vigil.ReloadAsync()).StatusCode);
         await WaitFor(() => added.Scrapes >= 2, "two scrapes of the added target");
 
@@ -118,6 +96,19 @@ public sealed class ScrapeWiringTests
         Assert.Contains(wal.Single(s => s.Key.Contains("removed_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
         Assert.DoesNotContain(wal.Single(s => s.Key.Contains("kept_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
     }
+
+    /// <summary>One instance with job <c>demo</c> scraping <paramref name="targets"/> every 200ms.</summary>
+    private static string DemoJob(params TestExporter[] targets) => $"""
+        metrics:
+          configs:
+            - name: default
+              scrape_configs:
+                - job_name: demo
+                  scrape_interval: 200ms
+                  scrape_timeout: 150ms
+                  static_configs:
+                    - targets: [{string.Join(", ", targets.Select(t => "'" + t.Address + "'"))}]
+        """;
 
     /// <summary>Every series' values, keyed by its labels as <see cref="CanonicalLabels.Format"/> prints them.</summary>
     private static Dictionary<string, List<double>> Read(string walDirectory)
