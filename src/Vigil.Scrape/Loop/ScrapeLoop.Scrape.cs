@@ -71,6 +71,7 @@ internal sealed partial class ScrapeLoop
             error ??= "appending the scrape failed: " + ex.Message;
         }
 
+        (error is null ? _metrics.ScrapeSuccesses : _metrics.ScrapeFailures).Inc();
         _status = new TargetStatus(error is null ? TargetHealth.Up : TargetHealth.Down, start, _time.GetElapsedTime(startTicks), error);
         if (error is null)
         {
@@ -111,6 +112,7 @@ internal sealed partial class ScrapeLoop
             counts.PostRelabel++;
             if (_config.SampleLimit > 0 && counts.PostRelabel > _config.SampleLimit)
             {
+                _metrics.SampleLimitExceeded.Inc();
                 return string.Create(CultureInfo.InvariantCulture,
                     $"sample_limit exceeded: more than {_config.SampleLimit} samples after metric relabeling");
             }

@@ -1,5 +1,6 @@
 using Vigil.Common.Config;
 using Vigil.Scrape.Config;
+using Vigil.Scrape.Metrics;
 using Vigil.Scrape.Parsing;
 
 namespace Vigil.Scrape.Loop;
@@ -23,6 +24,7 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
+    private readonly ScrapeRunMetrics _metrics;
     private Task? _run;
     private int _stopped;
     private int _disposed;
@@ -39,7 +41,9 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
     /// series cache and staleness state carry over, so series keep their identity and a series that disappears
     /// across the reload still gets its stale marker, as Prometheus's scrapePool.reload reuses the scrapeCache.
     /// </param>
-    public ScrapeLoop(ScrapeConfig config, ScrapeTargetInfo target, ScrapeClient client, IScrapeAppender appender, TimeProvider? time = null, ScrapeLoop? predecessor = null)
+    /// <param name="metrics">The instance's scrape metrics; default a private, unregistered set.</param>
+    public ScrapeLoop(
+        ScrapeConfig config, ScrapeTargetInfo target, ScrapeClient client, IScrapeAppender appender, TimeProvider? time = null, ScrapeLoop? predecessor = null, ScrapeRunMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(target);
@@ -52,6 +56,7 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _interval = target.Interval ?? config.ScrapeInterval;
         _timeout = target.Timeout ?? config.ScrapeTimeout;
+        _metrics = metrics ?? ScrapeRunMetrics.Unregistered();
         if (predecessor is null)
         {
             _cache = new ScrapeSeriesCache(target, config.HonorLabels, config.MetricRelabelConfigs, ScrapeLabelLimits.From(config));

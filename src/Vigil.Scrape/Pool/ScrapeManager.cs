@@ -1,5 +1,6 @@
 using Vigil.Scrape.Config;
 using Vigil.Scrape.Loop;
+using Vigil.Scrape.Metrics;
 using Vigil.Scrape.Targets;
 
 namespace Vigil.Scrape.Pool;
@@ -15,17 +16,20 @@ internal sealed class ScrapeManager
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Func<IScrapeAppender> _newAppender;
     private readonly Action<string> _warn;
+    private readonly ScrapeRunMetrics _metrics;
     private volatile IReadOnlyList<ScrapePool> _pools = [];
     private bool _stopped;
 
     /// <param name="newAppender">Makes one appender per loop (the instance's WAL appender).</param>
     /// <param name="warn">Receives one line per problem that does not stop scraping (a bad file, a dropped target).</param>
-    public ScrapeManager(Func<IScrapeAppender> newAppender, Action<string> warn)
+    /// <param name="metrics">The instance's scrape metrics; default a private, unregistered set.</param>
+    public ScrapeManager(Func<IScrapeAppender> newAppender, Action<string> warn, ScrapeRunMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(newAppender);
         ArgumentNullException.ThrowIfNull(warn);
         _newAppender = newAppender;
         _warn = warn;
+        _metrics = metrics ?? ScrapeRunMetrics.Unregistered();
     }
 
     /// <summary>Every target being scraped, job by job in config order.</summary>
@@ -61,7 +65,7 @@ internal sealed class ScrapeManager
                         continue;
                     }
 
-                    var pool = new ScrapePool(config, _newAppender, OnDiscoveryChangedAsync, _warn);
+                    var pool = new ScrapePool(config, _newAppender, OnDiscoveryChangedAsync, _warn, _metrics);
                     created.Add(pool);
                     pools.Add(pool);
                 }
@@ -106,6 +110,7 @@ internal sealed class ScrapeManager
             }
 
             _pools = pools;
+            _metrics.Targets.Set(pools.Sum(p => p.Active.Count));
         }
         finally
         {
@@ -127,6 +132,7 @@ internal sealed class ScrapeManager
             _stopped = true;
             await Task.WhenAll(_pools.Select(p => p.StopAsync())).ConfigureAwait(false);
             _pools = [];
+            _metrics.Targets.Set(0);
         }
         finally
         {
@@ -144,6 +150,7 @@ internal sealed class ScrapeManager
             if (!_stopped && _pools.Contains(pool))
             {
                 await pool.SyncAsync().ConfigureAwait(false);
+                _metrics.Targets.Set(_pools.Sum(p => p.Active.Count));
             }
         }
         finally

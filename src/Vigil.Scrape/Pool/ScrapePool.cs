@@ -2,6 +2,7 @@ using System.Globalization;
 using Vigil.Common.Config;
 using Vigil.Scrape.Config;
 using Vigil.Scrape.Loop;
+using Vigil.Scrape.Metrics;
 using Vigil.Scrape.Targets;
 
 namespace Vigil.Scrape.Pool;
@@ -21,6 +22,7 @@ internal sealed class ScrapePool
     private readonly Action<string> _warn;
     private readonly Func<ScrapePool, CancellationToken, Task> _onDiscoveryChanged;
     private readonly ScrapeClient _client;
+    private readonly ScrapeRunMetrics _metrics;
     private IReadOnlyList<TargetGroup> _static;
     private List<FileSdWatcher> _fileSd = [];
     private bool _discovering;
@@ -36,11 +38,15 @@ internal sealed class ScrapePool
     /// <param name="newAppender">Makes the appender of each new loop.</param>
     /// <param name="onDiscoveryChanged">Called (from a watcher's thread) when file SD changed; should end in <see cref="SyncAsync"/>.</param>
     /// <param name="warn">Receives problems with targets and files, one line each.</param>
-    public ScrapePool(ScrapeConfig config, Func<IScrapeAppender> newAppender, Func<ScrapePool, CancellationToken, Task> onDiscoveryChanged, Action<string> warn)
+    /// <param name="metrics">The instance's scrape metrics.</param>
+    public ScrapePool(
+        ScrapeConfig config, Func<IScrapeAppender> newAppender, Func<ScrapePool, CancellationToken, Task> onDiscoveryChanged, Action<string> warn, ScrapeRunMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(onDiscoveryChanged);
+        ArgumentNullException.ThrowIfNull(metrics);
         Config = config;
+        _metrics = metrics;
         Fingerprint = SettingsFingerprint(config);
         _newAppender = newAppender;
         _onDiscoveryChanged = onDiscoveryChanged;
@@ -156,7 +162,7 @@ internal sealed class ScrapePool
             if (!next.TryGetValue(target.Hash, out var entry))
             {
                 successors.TryGetValue(target.Hash, out var old);
-                var loop = new ScrapeLoop(Config, ToInfo(target), _client, _newAppender(), predecessor: old);
+                var loop = new ScrapeLoop(Config, ToInfo(target), _client, _newAppender(), predecessor: old, metrics: _metrics);
                 entry = new ActiveTarget(Job, target, loop);
                 next[target.Hash] = entry;
                 loop.Start();
@@ -178,6 +184,7 @@ internal sealed class ScrapePool
         }
 
         ApplyTargetLimit(active);
+        _metrics.Syncs.Inc();
         _loops = next;
         _active = active;
         _dropped = dropped;
@@ -202,7 +209,7 @@ internal sealed class ScrapePool
     public Task DiscardAsync() => RetireAsync();
 
     private List<FileSdWatcher> CreateWatchers(ScrapeConfig config) =>
-        [.. config.FileSdConfigs.Select(fileSd => new FileSdWatcher(fileSd, stopping => _onDiscoveryChanged(this, stopping), _warn))];
+        [.. config.FileSdConfigs.Select(fileSd => new FileSdWatcher(fileSd, stopping => _onDiscoveryChanged(this, stopping), _warn, _metrics.FileSdErrors))];
 
     private async Task StopDiscoveryAsync()
     {

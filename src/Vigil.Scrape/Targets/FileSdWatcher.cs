@@ -1,3 +1,4 @@
+using Vigil.Common.Metrics;
 using Vigil.Scrape.Config;
 
 namespace Vigil.Scrape.Targets;
@@ -16,6 +17,7 @@ internal sealed class FileSdWatcher : IAsyncDisposable
     private readonly FileSdConfig _config;
     private readonly Func<CancellationToken, Task> _onChange;
     private readonly Action<string> _warn;
+    private readonly Counter? _readErrors;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +31,8 @@ internal sealed class FileSdWatcher : IAsyncDisposable
     /// disposing it while holding a lock the callback waits for does not deadlock); failures go to <paramref name="warn"/>.
     /// </param>
     /// <param name="warn">Receives one line per unusable file and per watch that could not be set up.</param>
-    public FileSdWatcher(FileSdConfig config, Func<CancellationToken, Task> onChange, Action<string> warn)
+    /// <param name="readErrors">Counts files that could not be read or parsed; optional.</param>
+    public FileSdWatcher(FileSdConfig config, Func<CancellationToken, Task> onChange, Action<string> warn, Counter? readErrors = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(onChange);
@@ -37,6 +40,7 @@ internal sealed class FileSdWatcher : IAsyncDisposable
         _config = config;
         _onChange = onChange;
         _warn = warn;
+        _readErrors = readErrors;
         Refresh();
     }
 
@@ -105,6 +109,7 @@ internal sealed class FileSdWatcher : IAsyncDisposable
             {
                 // Prometheus keeps a broken file's last good targets rather than dropping them on a half-written edit.
                 _warn("file_sd: " + result.Error);
+                _readErrors?.Inc();
                 continue;
             }
 

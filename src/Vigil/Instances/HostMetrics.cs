@@ -1,6 +1,7 @@
 using Vigil.Common.Metrics;
 using Vigil.RemoteWrite.Queue;
 using Vigil.RemoteWrite.Receive;
+using Vigil.Scrape.Metrics;
 
 namespace Vigil.Instances;
 
@@ -12,6 +13,7 @@ internal sealed class HostMetrics
         Receiver = new ReceiverMetrics(processScope);
         Wal = new WalMetrics(processScope);
         Queue = new QueueMetrics(processScope);
+        Scrape = new ScrapeMetrics(processScope);
         InstancesActive = processScope.Gauge("vigil_instances_active", "Instances currently running.");
         var reloads = processScope.CounterFamily("vigil_config_reloads_total", "Configuration reloads by result.", "result");
         ReloadSuccess = processScope.Child(reloads, "success");
@@ -25,6 +27,8 @@ internal sealed class HostMetrics
     public WalMetrics Wal { get; }
 
     public QueueMetrics Queue { get; }
+
+    public ScrapeMetrics Scrape { get; }
 
     public Gauge InstancesActive { get; }
 

@@ -70,7 +70,7 @@ internal sealed class InstanceRun
 
             var retention = new WalRetention(wal, retentionOptions, queues, Warn);
             var walForScrapes = wal;
-            scrapes = new ScrapeManager(() => new WalScrapeAppender(walForScrapes), Warn);
+            scrapes = new ScrapeManager(() => new WalScrapeAppender(walForScrapes), Warn, metrics.Scrape.Bind(scope, spec.Name));
             await scrapes.ApplyAsync(config.ScrapeConfigs).ConfigureAwait(false);
             var run = new InstanceRun(spec, scope, wal, receiver, queues, retention, scrapes);
             foreach (var queue in queues)

@@ -92,6 +92,11 @@ public sealed class ScrapeWiringTests
         Assert.Same(keptLoop, run.Scrapes.Active.Single(t => t.Target.Instance == kept.Address).Loop);
         Assert.Equal(new[] { kept.Address, added.Address }.Order(StringComparer.Ordinal), run.Scrapes.Active.Select(t => t.Target.Instance).Order(StringComparer.Ordinal));
         await WaitFor(() => Read(vigil.WalDirectory()).Keys.Any(k => k.Contains("removed_metric", StringComparison.Ordinal)), "the removed target's series in the WAL");
+        var metrics = await vigil.Client.GetStringAsync("/metrics");
+        Assert.Contains("vigil_scrape_targets{instance=\"default\"} 2\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_scrapes_total{instance=\"default\",result=\"success\"} ", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_scrape_pool_syncs_total{instance=\"default\"} 2\n", metrics, StringComparison.Ordinal);
+
         var wal = Read(vigil.WalDirectory());
         Assert.Contains(wal.Single(s => s.Key.Contains("removed_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
         Assert.DoesNotContain(wal.Single(s => s.Key.Contains("kept_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
