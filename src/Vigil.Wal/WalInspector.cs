@@ -1,15 +1,16 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
-
 namespace Vigil.Wal;
 
-/// <summary>Backs `vigil wal inspect DIR`. Read-only: takes no lock and repairs nothing, so it is safe on a live WAL.</summary>
+/// <summary>Backs `vigil wal inspect [--series] DIR`. Read-only: takes no lock and repairs nothing, so it is safe on a live WAL.</summary>
 internal static class WalInspector
 {
-    public static WalInspection Inspect(string directory)
+    /// <param name="directory">The instance's WAL directory.</param>
+    /// <param name="includeSeries">
+    /// Also summarise every series (labels, sample count, newest sample). Holds one small entry per series in memory;
+    /// samples are never kept.
+    /// </param>
+    public static WalInspection Inspect(string directory, bool includeSeries = false)
     {
-        var inspection = new WalInspection();
+        var inspection = new WalInspection(includeSeries);
         var refs = new HashSet<ulong>();
         InspectCheckpoint(directory, inspection, refs);
         List<int> segments = WalFormat.ListSegments(directory);
@@ -84,6 +85,7 @@ internal static class WalInspector
             foreach (WalSeriesEntry entry in WalRecordDecoder.EnumerateSeries(payload))
             {
                 refs.Add(entry.Ref);
+                inspection.DefineSeries(entry.Ref, entry.Labels);
             }
 
             return;
@@ -94,76 +96,7 @@ internal static class WalInspector
             inspection.Samples++;
             inspection.MinTimestampMs = Math.Min(inspection.MinTimestampMs ?? long.MaxValue, sample.TimestampMs);
             inspection.MaxTimestampMs = Math.Max(inspection.MaxTimestampMs ?? long.MinValue, sample.TimestampMs);
-        }
-    }
-}
-
-/// <summary>Summary of a WAL directory; a torn tail is listed among the corrupt records.</summary>
-internal sealed class WalInspection
-{
-    private readonly List<WalCorruption> _corruptions = [];
-
-    /// <summary>Distinct series refs defined by Series records.</summary>
-    public long Series { get; internal set; }
-
-    public long Samples { get; internal set; }
-
-    public long? MinTimestampMs { get; internal set; }
-
-    public long? MaxTimestampMs { get; internal set; }
-
-    public int Segments { get; internal set; }
-
-    /// <summary>Segments and checkpoint.</summary>
-    public long Bytes { get; internal set; }
-
-    /// <summary>Index of the newest checkpoint ("checkpoint.NNNNNNNN"), or null.</summary>
-    public int? Checkpoint { get; internal set; }
-
-    public IReadOnlyList<WalCorruption> Corruptions => _corruptions;
-
-    /// <summary>One JSON object with snake_case keys, e.g. for `vigil wal inspect --json`.</summary>
-    public string ToJson()
-    {
-        var output = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(output))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("series"u8, Series);
-            json.WriteNumber("samples"u8, Samples);
-            WriteNullable(json, "min_timestamp"u8, MinTimestampMs);
-            WriteNullable(json, "max_timestamp"u8, MaxTimestampMs);
-            json.WriteNumber("segments"u8, Segments);
-            json.WriteNumber("bytes"u8, Bytes);
-            WriteNullable(json, "checkpoint"u8, Checkpoint);
-            json.WriteStartArray("corrupt_records"u8);
-            foreach (WalCorruption c in _corruptions)
-            {
-                json.WriteStartObject();
-                json.WriteNumber("segment"u8, c.Segment);
-                json.WriteNumber("offset"u8, c.Offset);
-                json.WriteString("reason"u8, c.Reason);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(output.WrittenSpan);
-    }
-
-    internal void AddCorruption(WalCorruption corruption) => _corruptions.Add(corruption);
-
-    private static void WriteNullable(Utf8JsonWriter json, ReadOnlySpan<byte> name, long? value)
-    {
-        if (value is long v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
+            inspection.ObserveSample(sample);
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class Program
                 Console.WriteLine(CommandLineParser.Usage);
                 return 0;
             case CliCommand.WalInspect inspect:
-                return InspectWal(inspect.Directory);
+                return InspectWal(inspect.Directory, inspect.Series);
             case CliCommand.Run run:
                 return await RunAsync(run).ConfigureAwait(false);
             default:
@@ -38,7 +38,7 @@ internal static class Program
         }
     }
 
-    private static int InspectWal(string directory)
+    private static int InspectWal(string directory, bool series)
     {
         if (!Directory.Exists(directory))
         {
@@ -46,7 +46,10 @@ internal static class Program
             return 2;
         }
 
-        Console.WriteLine(WalInspector.Inspect(directory).ToJson());
+        // Straight to stdout: with --series the object can be many megabytes.
+        using Stream stdout = Console.OpenStandardOutput();
+        WalInspector.Inspect(directory, series).WriteJson(stdout);
+        stdout.Write("\n"u8);
         return 0;
     }
 

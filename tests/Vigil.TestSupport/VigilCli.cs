@@ -43,10 +43,12 @@ internal static class VigilCli
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary><c>vigil wal inspect DIR</c>, parsed.</summary>
-    public static async Task<System.Text.Json.JsonElement> InspectWalAsync(string directory)
+    /// <summary><c>vigil wal inspect DIR</c> (with <c>--series</c> when <paramref name="series"/>), parsed.</summary>
+    public static async Task<System.Text.Json.JsonElement> InspectWalAsync(string directory, bool series = false)
     {
-        var (code, stdout, stderr) = await RunAsync("wal", "inspect", directory);
+        var (code, stdout, stderr) = series
+            ? await RunAsync("wal", "inspect", "--series", directory)
+            : await RunAsync("wal", "inspect", directory);
         if (code != 0)
         {
             throw new InvalidOperationException($"vigil wal inspect exited {code}: {stderr}");

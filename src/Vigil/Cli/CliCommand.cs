@@ -9,8 +9,8 @@ internal abstract record CliCommand
     /// <summary><c>vigil run [--config FILE] [--listen HOST:PORT] [--data DIR]</c>; also what no arguments mean.</summary>
     internal sealed record Run(string? ConfigFile, string? Listen, string DataDirectory) : CliCommand;
 
-    /// <summary><c>vigil wal inspect DIR</c></summary>
-    internal sealed record WalInspect(string Directory) : CliCommand;
+    /// <summary><c>vigil wal inspect [--series] DIR</c>; <paramref name="Series"/> adds one entry per series to the JSON.</summary>
+    internal sealed record WalInspect(string Directory, bool Series = false) : CliCommand;
 
     internal sealed record Version : CliCommand;
 

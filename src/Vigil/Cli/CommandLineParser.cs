@@ -10,10 +10,14 @@ internal static class CommandLineParser
         """
         usage:
           vigil [run] [--config FILE] [--listen HOST:PORT] [--data DIR]
-          vigil wal inspect DIR
+          vigil wal inspect [--series] DIR
           vigil --version
         run:          start Vigil (default: one instance 'default', data under ./data, listening on 127.0.0.1:9494)
-        wal inspect:  print one JSON object describing a WAL directory (read-only)
+        wal inspect:  print one JSON object describing a WAL directory (read-only): series and sample counts,
+                      time range, segments, checkpoint, corrupt records
+          --series    also list every series in "series_list": {"ref", "labels": {name: value}, "samples",
+                      "last_timestamp" (ms), "last_value" ("NaN", "+Inf", "-Inf" or a number), "stale" (the last
+                      sample is a stale marker), "last_live_timestamp", "last_live_value" (newest non-stale sample)}
         """;
 
     public static CliCommand Parse(IReadOnlyList<string> args)
@@ -70,15 +74,31 @@ internal static class CommandLineParser
     {
         if (args.Count < 2 || args[1] != "inspect")
         {
-            throw new UsageException("expected 'vigil wal inspect DIR'");
+            throw new UsageException("expected 'vigil wal inspect [--series] DIR'");
         }
 
-        if (args.Count != 3 || args[2].StartsWith('-'))
+        string? directory = null;
+        bool series = false;
+        for (var i = 2; i < args.Count; i++)
         {
-            throw new UsageException("'vigil wal inspect' takes exactly one WAL directory");
+            switch (args[i])
+            {
+                case "--series":
+                    series = true;
+                    break;
+                case var flag when flag.StartsWith('-'):
+                    throw new UsageException($"unknown flag '{flag}' for 'vigil wal inspect' (see vigil --help)");
+                case var dir when directory is null:
+                    directory = dir;
+                    break;
+                default:
+                    throw new UsageException("'vigil wal inspect' takes exactly one WAL directory");
+            }
         }
 
-        return new CliCommand.WalInspect(args[2]);
+        return directory is null
+            ? throw new UsageException("'vigil wal inspect' takes exactly one WAL directory")
+            : new CliCommand.WalInspect(directory, series);
     }
 
     private static CliCommand Expect(CliCommand command, IReadOnlyList<string> args, int count)

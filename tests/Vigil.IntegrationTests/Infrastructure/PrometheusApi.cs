@@ -14,6 +14,16 @@ internal static class PrometheusApi
         return PeerHttp.GetStringAsync(url, timeout, cancellationToken);
     }
 
+    /// <summary>Instant query evaluated at <paramref name="timeMs"/> (ms since the epoch, sent as exact decimal seconds).</summary>
+    public static Task<string> QueryAtAsync(Uri baseUrl, string promql, long timeMs, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        ArgumentOutOfRangeException.ThrowIfNegative(timeMs);
+        var time = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{timeMs / 1000}.{timeMs % 1000:D3}");
+        var url = new Uri(baseUrl, "/api/v1/query?query=" + Uri.EscapeDataString(promql) + "&time=" + time);
+        return PeerHttp.GetStringAsync(url, timeout, cancellationToken);
+    }
+
     /// <summary>
     /// Repeats the instant query until its result is non-empty (e.g. until the first scrape landed)
     /// and returns that JSON; throws <see cref="TimeoutException"/> with the last answer otherwise.

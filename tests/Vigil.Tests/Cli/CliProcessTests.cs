@@ -27,6 +27,33 @@ public sealed class CliProcessTests
         Assert.Equal(string.Empty, stdout);
     }
 
+    [Fact]
+    public async Task Wal_inspect_series_prints_each_series_labels_and_newest_sample()
+    {
+        using var dir = new TempDir("cli-inspect");
+        var wal = dir.Combine("wal");
+        await using (var open = Wal.Wal.Open(wal, Wal.WalOptions.Default))
+        {
+            var labels = Wal.CanonicalLabels.Encode(("__name__", "up"), ("job", "x"));
+            var batch = new Wal.WalBatch();
+            lock (open.Series)
+            {
+                batch.AddSeries(open.Series.Add(labels), labels);
+            }
+
+            batch.AddSample(1, 1_000, 0);
+            batch.AddSample(1, 2_000, 1);
+            await open.CommitAsync(batch);
+        }
+
+        var root = await VigilCli.InspectWalAsync(wal, series: true);
+        var entry = Assert.Single(root.GetProperty("series_list").EnumerateArray());
+        Assert.Equal(
+            """{"ref":1,"labels":{"__name__":"up","job":"x"},"samples":2,"last_timestamp":2000,"last_value":"1","stale":false,"last_live_timestamp":2000,"last_live_value":"1"}""",
+            entry.GetRawText());
+        Assert.False((await VigilCli.InspectWalAsync(wal)).TryGetProperty("series_list", out _));
+    }
+
     [Theory]
     [InlineData("metrics:\n  configs:\n    - name: default\n      bogus: 1\n", ":4: metrics.configs[0].bogus: unknown key 'bogus'")]
     [InlineData("server:\n  http_listen_port: eighty\n", ":2: server.http_listen_port:")]

@@ -32,8 +32,12 @@ public sealed class CommandLineParserTests
     [InlineData(new[] { "run", "--listen", "nonsense" }, "--listen: expected HOST:PORT")]
     [InlineData(new[] { "run", "--listen", "127.0.0.1:99999" }, "--listen: expected HOST:PORT")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
-    [InlineData(new[] { "wal" }, "expected 'vigil wal inspect DIR'")]
+    [InlineData(new[] { "wal" }, "expected 'vigil wal inspect [--series] DIR'")]
     [InlineData(new[] { "wal", "inspect" }, "exactly one WAL directory")]
+    [InlineData(new[] { "wal", "inspect", "--series" }, "exactly one WAL directory")]
+    [InlineData(new[] { "wal", "inspect", "/a", "/b" }, "exactly one WAL directory")]
+    [InlineData(new[] { "wal", "inspect", "/a", "--serie" }, "unknown flag '--serie' for 'vigil wal inspect'")]
+    [InlineData(new[] { "wal", "inspect", "--series=true", "/a" }, "unknown flag '--series=true'")]
     [InlineData(new[] { "run", "stray" }, "unexpected argument 'stray'")]
     [InlineData(new[] { "--version", "x" }, "unexpected argument 'x'")]
     public void Bad_command_lines_name_the_problem(string[] args, string expected)
@@ -48,8 +52,15 @@ public sealed class CommandLineParserTests
     {
         Assert.IsType<CliCommand.Version>(CommandLineParser.Parse(["--version"]));
         Assert.IsType<CliCommand.Help>(CommandLineParser.Parse(["--help"]));
-        Assert.Equal("/w", Assert.IsType<CliCommand.WalInspect>(CommandLineParser.Parse(["wal", "inspect", "/w"])).Directory);
+        Assert.Equal(new CliCommand.WalInspect("/w", Series: false), CommandLineParser.Parse(["wal", "inspect", "/w"]));
     }
+
+    [Theory]
+    [InlineData(new[] { "wal", "inspect", "--series", "/w" }, "/w")]
+    [InlineData(new[] { "wal", "inspect", "w", "--series" }, "w")]
+    [InlineData(new[] { "wal", "inspect", "--series", "/w", "--series" }, "/w")]
+    public void Wal_inspect_series_flag_goes_before_or_after_the_directory(string[] args, string directory) =>
+        Assert.Equal(new CliCommand.WalInspect(directory, Series: true), CommandLineParser.Parse(args));
 
     [Theory]
     [InlineData("127.0.0.1:9494", "127.0.0.1", 9494)]
