@@ -156,13 +156,19 @@ internal sealed class ScrapePool
         await Task.WhenAll(stopped.Select(loop =>
             loop.StopAsync(writeStaleMarkers: !(successors.TryGetValue(loop.Target.Hash, out var heir) && heir == loop)))).ConfigureAwait(false);
 
+        string? limitError = TargetLimitError(targets.Count);
         var active = new List<ActiveTarget>(targets.Count);
         foreach (var target in targets)
         {
-            if (!next.TryGetValue(target.Hash, out var entry))
+            if (next.TryGetValue(target.Hash, out var entry))
+            {
+                entry.Loop.SetForcedError(limitError);
+            }
+            else
             {
                 successors.TryGetValue(target.Hash, out var old);
                 var loop = new ScrapeLoop(Config, ToInfo(target), _client, _newAppender(), predecessor: old, metrics: _metrics);
+                loop.SetForcedError(limitError);
                 entry = new ActiveTarget(Job, target, loop);
                 next[target.Hash] = entry;
                 loop.Start();
@@ -183,7 +189,6 @@ internal sealed class ScrapePool
             predecessor._active = [];
         }
 
-        ApplyTargetLimit(active);
         _metrics.Syncs.Inc();
         _loops = next;
         _active = active;
@@ -256,20 +261,16 @@ internal sealed class ScrapePool
     }
 
     // Prometheus's target_limit: over it, every target of the job fails its scrapes until the count drops.
-    private void ApplyTargetLimit(List<ActiveTarget> active)
+    private string? TargetLimitError(int targets)
     {
-        string? error = Config.TargetLimit > 0 && active.Count > Config.TargetLimit
-            ? string.Create(CultureInfo.InvariantCulture, $"target_limit exceeded (number of targets: {active.Count}, limit: {Config.TargetLimit})")
-            : null;
-        if (error is not null)
+        if (Config.TargetLimit <= 0 || targets <= Config.TargetLimit)
         {
-            _warn(error);
+            return null;
         }
 
-        foreach (var target in active)
-        {
-            target.Loop.SetForcedError(error);
-        }
+        string error = string.Create(CultureInfo.InvariantCulture, $"target_limit exceeded (number of targets: {targets}, limit: {Config.TargetLimit})");
+        _warn(error);
+        return error;
     }
 
     private static ScrapeTargetInfo ToInfo(ScrapeTarget target) =>
