@@ -70,9 +70,6 @@ internal sealed class XorChunk : IDisposable
     /// <inheritdoc cref="Bytes"/>
     public ReadOnlyMemory<byte> Memory => _stream.Memory;
 
-    /// <summary>Timestamp of the last sample; meaningless while <see cref="Count"/> is 0.</summary>
-    public long LastTimestamp => _t;
-
     /// <summary>
     /// Appends one sample. The chunk does not check order: the head refuses out-of-order samples before they get
     /// here, and the encoding itself round-trips any sequence of timestamps (deltas wrap like Go's uint64).
@@ -133,6 +130,7 @@ internal sealed class XorChunk : IDisposable
     /// <summary>Prometheus's <c>bitRange</c>: whether x fits n bits as written by the dod buckets.</summary>
     internal static bool FitsBits(long x, int bits) => x >= -((1L << (bits - 1)) - 1) && x <= 1L << (bits - 1);
 
+    // Control bits and payload go out in one write where they fit 64 bits: each write is a read-modify-write.
     private void WriteDeltaOfDelta(long dod)
     {
         if (dod == 0)
@@ -141,18 +139,15 @@ internal sealed class XorChunk : IDisposable
         }
         else if (FitsBits(dod, 14))
         {
-            _stream.WriteBits(0b10, 2);
-            _stream.WriteBits((ulong)dod, 14);
+            _stream.WriteBits((0b10UL << 14) | ((ulong)dod & 0x3fff), 2 + 14);
         }
         else if (FitsBits(dod, 17))
         {
-            _stream.WriteBits(0b110, 3);
-            _stream.WriteBits((ulong)dod, 17);
+            _stream.WriteBits((0b110UL << 17) | ((ulong)dod & 0x1ffff), 3 + 17);
         }
         else if (FitsBits(dod, 20))
         {
-            _stream.WriteBits(0b1110, 4);
-            _stream.WriteBits((ulong)dod, 20);
+            _stream.WriteBits((0b1110UL << 20) | ((ulong)dod & 0xfffff), 4 + 20);
         }
         else
         {
@@ -173,20 +168,33 @@ internal sealed class XorChunk : IDisposable
         // Five bits hold at most 31 leading zeros; the rest count as meaningful bits.
         int leading = Math.Min(BitOperations.LeadingZeroCount(xor), 31);
         int trailing = BitOperations.TrailingZeroCount(xor);
+        int meaningful;
         if (_leading != NoWindow && leading >= _leading && trailing >= _trailing)
         {
-            // Fits the previous window: Gorilla's "control bit 0" case, no window bits.
-            _stream.WriteBits(0b10, 2);
-            _stream.WriteBits(xor >> _trailing, 64 - _leading - _trailing);
+            // Fits the previous window: Gorilla's "control bit 0" case, 10 and the window's bits.
+            meaningful = 64 - _leading - _trailing;
+            WriteControlAndPayload(0b10, 2, xor >> _trailing, meaningful);
             return;
         }
 
         (_leading, _trailing) = ((byte)leading, (byte)trailing);
-        int meaningful = 64 - leading - trailing;
+        meaningful = 64 - leading - trailing;
 
         // 11, leading (5 bits), meaningful count (6 bits, where 64 wraps to 0: 0 meaningful bits never occurs).
-        _stream.WriteBits((0b11UL << 11) | ((uint)leading << 6) | ((uint)meaningful & 63), 13);
-        _stream.WriteBits(xor >> trailing, meaningful);
+        WriteControlAndPayload((0b11UL << 11) | ((uint)leading << 6) | ((uint)meaningful & 63), 13, xor >> trailing, meaningful);
+    }
+
+    /// <summary><paramref name="payload"/> has no bits above <paramref name="payloadBits"/>.</summary>
+    private void WriteControlAndPayload(ulong control, int controlBits, ulong payload, int payloadBits)
+    {
+        if (controlBits + payloadBits <= 64)
+        {
+            _stream.WriteBits((control << payloadBits) | payload, controlBits + payloadBits);
+            return;
+        }
+
+        _stream.WriteBits(control, controlBits);
+        _stream.WriteBits(payload, payloadBits);
     }
 
     private void WriteUvarint(ulong value)
