@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using Vigil.Wal;
+
+namespace Vigil.Tsdb.Chunks;
+
+/// <summary>
+/// An append-only chunk of float samples in Gorilla's XOR encoding, byte-compatible with Prometheus's
+/// <c>tsdb/chunkenc</c> XOR chunk (encoding 1), so a later block writer can store it as Prometheus does.
+/// </summary>
+/// <remarks>
+/// Layout (Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1, with
+/// Prometheus's changes for millisecond timestamps):
+/// <list type="bullet">
+/// <item>2 bytes, big-endian: the sample count.</item>
+/// <item>Sample 0: timestamp as a zigzag varint, value as its 64 raw bits.</item>
+/// <item>Sample 1: timestamp delta as an unsigned varint, value XOR'd (below).</item>
+/// <item>Sample n ≥ 2: delta-of-delta of the timestamp: <c>0</c> for 0; <c>10</c> + 14 bits, <c>110</c> + 17
+/// bits, <c>1110</c> + 20 bits when it fits that signed range (Prometheus's <c>bitRange</c>: -(2^(n-1)-1) to
+/// 2^(n-1)); else <c>1111</c> + 64 bits. Gorilla's buckets are 7/9/12/32 bits for seconds; Prometheus widened them.</item>
+/// <item>Value: XOR with the previous value's bits. <c>0</c> when equal; else <c>1</c>, then <c>0</c> + the
+/// meaningful bits when they fit the previous leading/trailing-zero window, or <c>1</c> + 5 bits of leading zeros
+/// (clamped to 31) + 6 bits of meaningful-bit count (64 written as 0) + the meaningful bits.</item>
+/// </list>
+/// Values are handled as raw bits throughout, so NaN payloads (Prometheus's stale marker among them), -0.0 and
+/// subnormals round-trip exactly. Appending allocates nothing per sample: the buffer is pooled and doubles when
+/// full. Not thread-safe. An iterator reads the bytes as they were when it was reset, and must not be used after
+/// the chunk is appended to again (growth returns the old buffer to the pool), reset or disposed; the head
+/// guards that with the series lock.
+/// </remarks>
+internal sealed class XorChunk : IDisposable
+{
+    /// <summary>Samples per chunk before the head cuts a new one (Prometheus's default <c>samplesPerChunk</c>).</summary>
+    public const int DefaultSamplesPerChunk = 120;
+
+    /// <summary>The 2-byte header's limit.</summary>
+    public const int MaxSamples = ushort.MaxValue;
+
+    internal const int HeaderBits = 16;
+
+    /// <summary>Sentinel for "no leading/trailing window yet": the next changed value always writes one.</summary>
+    private const byte NoWindow = 0xff;
+
+    private BitWriter _stream;
+    private int _count;
+    private long _t;
+    private long _tDelta;
+    private ulong _valueBits;
+    private byte _leading = NoWindow;
+    private byte _trailing;
+
+    /// <param name="initialBytes">First buffer size; a 120-sample chunk of a typical series takes 150 to 300 bytes.</param>
+    public XorChunk(int initialBytes = 128)
+    {
+        _stream = new BitWriter(initialBytes);
+        _stream.WriteBits(0, HeaderBits);
+    }
+
+    public static ChunkEncoding Encoding => ChunkEncoding.Xor;
+
+    public int Count => _count;
+
+    /// <summary>Encoded size in bits, header included.</summary>
+    public int BitLength => _stream.BitLength;
+
+    /// <summary>The encoded chunk, header included. Valid until the next append, <see cref="Reset"/> or <see cref="Dispose"/>.</summary>
+    public ReadOnlySpan<byte> Bytes => _stream.Bytes;
+
+    /// <inheritdoc cref="Bytes"/>
+    public ReadOnlyMemory<byte> Memory => _stream.Memory;
+
+    /// <summary>
+    /// Appends one sample. The chunk does not check order: the head refuses out-of-order samples before they get
+    /// here, and the encoding itself round-trips any sequence of timestamps (deltas wrap like Go's uint64).
+    /// </summary>
+    public void Append(long t, double v)
+    {
+        if (_count == MaxSamples)
+        {
+            ThrowFull();
+        }
+
+        ulong bits = BitConverter.DoubleToUInt64Bits(v);
+        long tDelta = 0;
+        switch (_count)
+        {
+            case 0:
+                WriteUvarint(Varint.ZigZag(t));
+                _stream.WriteBits(bits, 64);
+                break;
+            case 1:
+                tDelta = t - _t;
+                WriteUvarint((ulong)tDelta);
+                WriteValue(bits);
+                break;
+            default:
+                tDelta = t - _t;
+                WriteDeltaOfDelta(tDelta - _tDelta);
+                WriteValue(bits);
+                break;
+        }
+
+        _t = t;
+        _tDelta = tDelta;
+        _valueBits = bits;
+        _count++;
+        _stream.PatchUInt16BigEndian(0, (ushort)_count);
+    }
+
+    /// <summary>An iterator over the samples appended so far; resets <paramref name="reuse"/> when given.</summary>
+    public XorIterator Iterator(XorIterator? reuse = null)
+    {
+        var iterator = reuse ?? new XorIterator();
+        iterator.Reset(Memory);
+        return iterator;
+    }
+
+    /// <summary>Empties the chunk and keeps its buffer.</summary>
+    public void Reset()
+    {
+        _stream.Reset();
+        _stream.WriteBits(0, HeaderBits);
+        (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
+    }
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose() => _stream.Dispose();
+
+    /// <summary>Prometheus's <c>bitRange</c>: whether x fits n bits as written by the dod buckets.</summary>
+    internal static bool FitsBits(long x, int bits) => x >= -((1L << (bits - 1)) - 1) && x <= 1L << (bits - 1);
+
+    // Control bits and payload go out in one write where they fit 64 bits: each write is a read-modify-write.
+    private void WriteDeltaOfDelta(long dod)
+    {
+        if (dod == 0)
+        {
+            _stream.WriteBit(false);
+        }
+        else if (FitsBits(dod, 14))
+        {
+            _stream.WriteBits((0b10UL << 14) | ((ulong)dod & 0x3fff), 2 + 14);
+        }
+        else if (FitsBits(dod, 17))
+        {
+            _stream.WriteBits((0b110UL << 17) | ((ulong)dod & 0x1ffff), 3 + 17);
+        }
+        else if (FitsBits(dod, 20))
+        {
+            _stream.WriteBits((0b1110UL << 20) | ((ulong)dod & 0xfffff), 4 + 20);
+        }
+        else
+        {
+            _stream.WriteBits(0b1111, 4);
+            _stream.WriteBits((ulong)dod, 64);
+        }
+    }
+
+    private void WriteValue(ulong bits)
+    {
+        ulong xor = bits ^ _valueBits;
+        if (xor == 0)
+        {
+            _stream.WriteBit(false);
+            return;
+        }
+
+        // Five bits hold at most 31 leading zeros; the rest count as meaningful bits.
+        int leading = Math.Min(BitOperations.LeadingZeroCount(xor), 31);
+        int trailing = BitOperations.TrailingZeroCount(xor);
+        int meaningful;
+        if (_leading != NoWindow && leading >= _leading && trailing >= _trailing)
+        {
+            // Fits the previous window: Gorilla's "control bit 0" case, 10 and the window's bits.
+            meaningful = 64 - _leading - _trailing;
+            WriteControlAndPayload(0b10, 2, xor >> _trailing, meaningful);
+            return;
+        }
+
+        (_leading, _trailing) = ((byte)leading, (byte)trailing);
+        meaningful = 64 - leading - trailing;
+
+        // 11, leading (5 bits), meaningful count (6 bits, where 64 wraps to 0: 0 meaningful bits never occurs).
+        WriteControlAndPayload((0b11UL << 11) | ((uint)leading << 6) | ((uint)meaningful & 63), 13, xor >> trailing, meaningful);
+    }
+
+    /// <summary><paramref name="payload"/> has no bits above <paramref name="payloadBits"/>.</summary>
+    private void WriteControlAndPayload(ulong control, int controlBits, ulong payload, int payloadBits)
+    {
+        if (controlBits + payloadBits <= 64)
+        {
+            _stream.WriteBits((control << payloadBits) | payload, controlBits + payloadBits);
+            return;
+        }
+
+        _stream.WriteBits(control, controlBits);
+        _stream.WriteBits(payload, payloadBits);
+    }
+
+    private void WriteUvarint(ulong value)
+    {
+        // encoding/binary's uvarint, written into the bit stream (byte-aligned here, as the header and the first
+        // value are whole bytes, but the stream does not rely on it).
+        while (value >= 0x80)
+        {
+            _stream.WriteBits((value & 0x7f) | 0x80, 8);
+            value >>= 7;
+        }
+
+        _stream.WriteBits(value, 8);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowFull() =>
+        throw new InvalidOperationException($"an XOR chunk holds at most {MaxSamples} samples (its 2-byte header)");
+}
