@@ -1,0 +1,17 @@
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb.Feed;
+
+/// <summary>
+/// What the WAL feeder needs of the head: series by labels and appends by ref. Samples arrive already durable in
+/// an instance WAL, so there is no commit; a refused sample is counted by the caller, never retried.
+/// Both members are safe to call from several feeders (one per instance WAL) at once.
+/// </summary>
+internal interface ISampleSink
+{
+    /// <summary>The head series with exactly <paramref name="labels"/>, created if new.</summary>
+    SeriesRef GetOrCreate(Labels labels);
+
+    /// <summary>Appends one sample; <see cref="AppendError.None"/> when stored or when it repeats a stored sample exactly.</summary>
+    AppendError Append(SeriesRef series, long timestampMs, double value);
+}
