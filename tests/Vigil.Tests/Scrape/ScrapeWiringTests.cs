@@ -33,21 +33,12 @@ public sealed class ScrapeWiringTests
     public async Task Both_target_apis_list_the_targets_with_their_state_and_the_dropped_ones()
     {
         await using var exporter = await TestExporter.StartAsync("demo_up 1\n");
-        var config = $"""
-            metrics:
-              configs:
-                - name: default
-                  scrape_configs:
-                    - job_name: demo
-                      scrape_interval: 200ms
-                      scrape_timeout: 150ms
-                      static_configs:
-                        - targets: ['{exporter.Address}', '127.0.0.1:1']
+        var config = DemoJob([exporter.Address, "127.0.0.1:1"], """
                       relabel_configs:
                         - source_labels: [__address__]
                           regex: '127\.0\.0\.1:1'
                           action: drop
-            """;
+            """);
         await using var vigil = await TestVigil.StartAsync(config);
         await WaitFor(() => exporter.Scrapes >= 2, "two scrapes");
         await Task.Delay(100);
@@ -103,7 +94,10 @@ public sealed class ScrapeWiringTests
     }
 
     /// <summary>One instance with job <c>demo</c> scraping <paramref name="targets"/> every 200ms.</summary>
-    private static string DemoJob(params TestExporter[] targets) => $"""
+    private static string DemoJob(params TestExporter[] targets) => DemoJob([.. targets.Select(t => t.Address)]);
+
+    /// <param name="jobYaml">More keys of the job, indented 10 spaces to sit under <c>job_name</c>.</param>
+    private static string DemoJob(string[] addresses, string jobYaml = "") => $"""
         metrics:
           configs:
             - name: default
@@ -112,8 +106,9 @@ public sealed class ScrapeWiringTests
                   scrape_interval: 200ms
                   scrape_timeout: 150ms
                   static_configs:
-                    - targets: [{string.Join(", ", targets.Select(t => "'" + t.Address + "'"))}]
-        """;
+                    - targets: [{string.Join(", ", addresses.Select(a => "'" + a + "'"))}]
+
+        """ + jobYaml;
 
     /// <summary>Every series' values, keyed by its labels as <see cref="CanonicalLabels.Format"/> prints them.</summary>
     private static Dictionary<string, List<double>> Read(string walDirectory)
