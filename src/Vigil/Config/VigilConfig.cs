@@ -17,6 +17,9 @@ internal sealed record VigilConfig
     /// <summary><c>metrics</c>; see <see cref="MetricsConfig"/>.</summary>
     public MetricsConfig Metrics { get; init; } = MetricsConfig.Default;
 
+    /// <summary><c>storage</c>; see <see cref="StorageConfig"/>.</summary>
+    public StorageConfig Storage { get; init; } = StorageConfig.Default;
+
     /// <summary>Parses and validates a whole file; <paramref name="fileName"/> is only used in errors.</summary>
     public static VigilConfig Parse(string yamlText, string fileName)
     {
@@ -24,8 +27,9 @@ internal sealed record VigilConfig
         var root = ConfigMap.Parse(yamlText, fileName);
         var serverMap = root.Map("server");
         var metricsMap = root.Map("metrics");
+        var storageMap = root.Map("storage");
         root.RejectUnknownKeys();
-        return new VigilConfig { Server = ServerConfig.Parse(serverMap), Metrics = MetricsConfig.Parse(metricsMap) };
+        return new VigilConfig { Server = ServerConfig.Parse(serverMap), Metrics = MetricsConfig.Parse(metricsMap), Storage = StorageConfig.Parse(storageMap) };
     }
 
     /// <summary>Reads and parses <paramref name="path"/>; an unreadable file is a ConfigException at line 0.</summary>
