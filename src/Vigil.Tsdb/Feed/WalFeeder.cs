@@ -151,7 +151,9 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Stopped with the instance run; the state says where the next run continues.
+            // Stopped with the instance run, which wrote its last records (scrape stale markers) before stopping us:
+            // take them too, so a removed instance's series end in the head. The state says where a next run goes on.
+            Drain();
         }
 #pragma warning disable CA1031 // A broken WAL stops feeding this instance, reported; the process and the other instances go on.
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -159,6 +161,24 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         {
             _warn("tsdb: feeding from the WAL stopped: " + ex.Message);
             _caughtUp.TrySetException(ex);
+        }
+    }
+
+    private void Drain()
+    {
+        try
+        {
+            using var reader = _state.Position is { } from ? WalReader.Open(_state.WalDirectory, from) : WalReader.OpenFromStart(_state.WalDirectory);
+            while (ReadSome(reader, maxRecords: 4096) > 0)
+            {
+                _state.Position = reader.Position;
+            }
+        }
+#pragma warning disable CA1031 // Stopping must finish; what could not be read stays in the WAL for the next run.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            _warn("tsdb: reading the WAL's last records at stop failed: " + ex.Message);
         }
     }
 

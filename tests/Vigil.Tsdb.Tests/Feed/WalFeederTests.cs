@@ -61,6 +61,23 @@ public sealed class WalFeederTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_takes_the_records_written_just_before_it()
+    {
+        await using var wal = OpenWal();
+        await WriteAsync(wal, "a", (1000, 1));
+        var sink = new RecordingSink();
+        var feeder = new WalFeeder(new FeedState(_dir), sink, _ => { }, TimeSpan.FromHours(1));
+        feeder.Start();
+        await feeder.CaughtUp.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The run's last act (stale markers) lands while the feeder sleeps for an hour.
+        await WriteAsync(wal, "a", (2000, 2));
+        await feeder.DisposeAsync();
+
+        Assert.Equal(["a@1000=1", "a@2000=2"], sink.Appended());
+    }
+
+    [Fact]
     public async Task Refused_samples_are_counted_by_reason_and_feeding_goes_on()
     {
         await using (var wal = OpenWal())
