@@ -1,0 +1,110 @@
+using System.Buffers;
+using Vigil.Tsdb.Chunks;
+
+namespace Vigil.Tsdb;
+
+/// <summary>Reading a series: snapshots for queries, point lookups for duplicate checks. Callers hold <see cref="Lock"/>.</summary>
+internal sealed partial class MemSeries
+{
+    /// <summary>One decoder per thread for point lookups, which happen only on the out-of-order path.</summary>
+    [ThreadStatic]
+    private static XorIterator? t_lookup;
+
+    /// <summary>What a query of [<paramref name="mint"/>, <paramref name="maxt"/>] needs (see <see cref="SeriesSnapshot"/>).</summary>
+    public SeriesSnapshot Snapshot(long mint, long maxt)
+    {
+        int start = FirstClosedEndingAtOrAfter(mint);
+        int end = start;
+        while (end < _closedCount && _closed[end].MinTime <= maxt)
+        {
+            end++;
+        }
+
+        byte[]? open = null;
+        int openLength = 0;
+        if (_open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= maxt)
+        {
+            // The open chunk's buffer is rewritten by the next append and returned to the pool when it grows
+            // (XorChunk's remarks), so a query copies it.
+            var bytes = _open.Bytes;
+            openLength = bytes.Length;
+            open = ArrayPool<byte>.Shared.Rent(openLength);
+            bytes.CopyTo(open);
+        }
+
+        long[]? oooTimestamps = null;
+        ulong[]? oooBits = null;
+        int oooCount = 0;
+        if (_outOfOrder is { Count: > 0 } ooo)
+        {
+            int from = ooo.LowerBound(mint);
+            oooCount = ooo.UpperBound(maxt) - from;
+            if (oooCount > 0)
+            {
+                oooTimestamps = ArrayPool<long>.Shared.Rent(oooCount);
+                oooBits = ArrayPool<ulong>.Shared.Rent(oooCount);
+                ooo.Timestamps.Slice(from, oooCount).CopyTo(oooTimestamps);
+                ooo.ValueBits.Slice(from, oooCount).CopyTo(oooBits);
+            }
+            else
+            {
+                oooCount = 0;
+            }
+        }
+
+        return new SeriesSnapshot
+        {
+            Closed = _closed,
+            ClosedStart = start,
+            ClosedEnd = end,
+            Open = open,
+            OpenLength = openLength,
+            OpenMaxTime = _openMaxTime,
+            OutOfOrderTimestamps = oooTimestamps,
+            OutOfOrderBits = oooBits,
+            OutOfOrderCount = oooCount,
+        };
+    }
+
+    /// <summary>Whether an in-order chunk holds a sample at exactly <paramref name="t"/>, and its value bits.</summary>
+    private bool TryFindInOrder(long t, out ulong bits)
+    {
+        bits = 0;
+        int i = FirstClosedEndingAtOrAfter(t);
+        if (i < _closedCount)
+        {
+            return _closed[i].MinTime <= t && FindInChunk(_closed[i].Bytes, t, out bits);
+        }
+
+        return _open is { Count: > 0 } && _openMinTime <= t && t <= _openMaxTime && FindInChunk(_open.Memory, t, out bits);
+    }
+
+    private static bool FindInChunk(ReadOnlyMemory<byte> chunk, long t, out ulong bits)
+    {
+        var it = t_lookup ??= new XorIterator();
+        it.Reset(chunk);
+        bool found = it.Seek(t) && it.At().Timestamp == t;
+        bits = found ? BitConverter.DoubleToUInt64Bits(it.At().Value) : 0;
+        return found;
+    }
+
+    /// <summary>Index of the first closed chunk whose newest sample is at or after <paramref name="t"/> (chunks are in time order).</summary>
+    private int FirstClosedEndingAtOrAfter(long t)
+    {
+        int lo = 0, hi = _closedCount;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_closed[mid].MaxTime < t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
