@@ -1,5 +1,5 @@
-using System.Buffers;
 using Vigil.Tsdb.Chunks;
+using Vigil.Tsdb.Querying;
 
 namespace Vigil.Tsdb;
 
@@ -10,8 +10,11 @@ internal sealed partial class MemSeries
     [ThreadStatic]
     private static XorIterator? t_lookup;
 
-    /// <summary>What a query of [<paramref name="mint"/>, <paramref name="maxt"/>] needs (see <see cref="SeriesSnapshot"/>).</summary>
-    public SeriesSnapshot Snapshot(long mint, long maxt)
+    /// <summary>
+    /// What a query of [<paramref name="mint"/>, <paramref name="maxt"/>] needs (see <see cref="SeriesSnapshot"/>),
+    /// with the copies made into <paramref name="arena"/>.
+    /// </summary>
+    public SeriesSnapshot Snapshot(long mint, long maxt, SnapshotArena arena)
     {
         int start = FirstClosedEndingAtOrAfter(mint);
         int end = start;
@@ -20,35 +23,21 @@ internal sealed partial class MemSeries
             end++;
         }
 
-        byte[]? open = null;
-        int openLength = 0;
-        if (_open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= maxt)
-        {
-            // The open chunk's buffer is rewritten by the next append and returned to the pool when it grows
-            // (XorChunk's remarks), so a query copies it.
-            var bytes = _open.Bytes;
-            openLength = bytes.Length;
-            open = ArrayPool<byte>.Shared.Rent(openLength);
-            bytes.CopyTo(open);
-        }
+        // The open chunk's buffer is rewritten by the next append and returned to the pool when it grows
+        // (XorChunk's remarks), so a query copies it.
+        var open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= maxt
+            ? arena.Copy(_open.Bytes)
+            : ReadOnlyMemory<byte>.Empty;
 
-        long[]? oooTimestamps = null;
-        ulong[]? oooBits = null;
-        int oooCount = 0;
+        ReadOnlyMemory<long> oooTimestamps = default;
+        ReadOnlyMemory<ulong> oooBits = default;
         if (_outOfOrder is { Count: > 0 } ooo)
         {
             int from = ooo.LowerBound(mint);
-            oooCount = ooo.UpperBound(maxt) - from;
-            if (oooCount > 0)
+            int count = ooo.UpperBound(maxt) - from;
+            if (count > 0)
             {
-                oooTimestamps = ArrayPool<long>.Shared.Rent(oooCount);
-                oooBits = ArrayPool<ulong>.Shared.Rent(oooCount);
-                ooo.Timestamps.Slice(from, oooCount).CopyTo(oooTimestamps);
-                ooo.ValueBits.Slice(from, oooCount).CopyTo(oooBits);
-            }
-            else
-            {
-                oooCount = 0;
+                (oooTimestamps, oooBits) = arena.Copy(ooo.Timestamps.Slice(from, count), ooo.ValueBits.Slice(from, count));
             }
         }
 
@@ -58,11 +47,9 @@ internal sealed partial class MemSeries
             ClosedStart = start,
             ClosedEnd = end,
             Open = open,
-            OpenLength = openLength,
             OpenMaxTime = _openMaxTime,
             OutOfOrderTimestamps = oooTimestamps,
             OutOfOrderBits = oooBits,
-            OutOfOrderCount = oooCount,
         };
     }
 

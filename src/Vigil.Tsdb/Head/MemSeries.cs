@@ -53,9 +53,6 @@ internal sealed partial class MemSeries
 
     public ulong LastValueBits => _lastValueBits;
 
-    /// <summary>In-order chunks, the open one included.</summary>
-    public int ChunkCount => _closedCount + (_open is { Count: > 0 } ? 1 : 0);
-
     public bool IsEmpty => !HasInOrder && (_outOfOrder is null || _outOfOrder.Count == 0);
 
     /// <summary>Oldest in-order timestamp; only when <see cref="HasInOrder"/>.</summary>
@@ -128,9 +125,11 @@ internal sealed partial class MemSeries
 
         if (drop > 0)
         {
-            // A new array, never a shift in place: readers may hold the old one.
-            _closed = _closed.AsSpan(drop, _closedCount - drop).ToArray();
-            _closedCount -= drop;
+            // A new array, never a shift in place: readers may hold the old one. Same capacity, so that a series
+            // in a steady state of cuts and truncations does not grow it again each time.
+            var kept = new ClosedChunk[_closed.Length];
+            Array.Copy(_closed, drop, kept, 0, _closedCount - drop);
+            (_closed, _closedCount) = (kept, _closedCount - drop);
         }
 
         if (_open is { Count: > 0 } && _openMaxTime < mint)

@@ -30,8 +30,6 @@ internal sealed class OutOfOrderSamples
 
     public int Count => _count;
 
-    public long MinTime => _timestamps[0];
-
     public ReadOnlySpan<long> Timestamps => _timestamps.AsSpan(0, _count);
 
     public ReadOnlySpan<ulong> ValueBits => _bits.AsSpan(0, _count);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Index;
@@ -11,72 +10,69 @@ internal sealed partial class MemPostings
     /// value were empty. No matchers select every series.
     /// </summary>
     /// <remarks>
-    /// A matcher that does not match the empty string can only match series that have its label: its result is the
-    /// union of the lists of the values it matches, and these are intersected. A matcher that matches the empty
-    /// string matches every series except those whose value it does not match, so it subtracts the union of those
-    /// values' lists: <c>a!="x"</c> subtracts <c>a="x"</c>, <c>a=~"x|"</c> subtracts every value of <c>a</c> but
-    /// <c>x</c> (keeping the series without <c>a</c>), <c>a=""</c> subtracts every value of <c>a</c>. Without any
-    /// matcher of the first kind, subtraction starts from every series. This is Prometheus's split between
-    /// <c>its</c> and <c>notIts</c>, stated once: each matcher selects the values whose match differs from the
-    /// empty string's (<see cref="SelectedValues"/>).
+    /// A matcher that does not match the empty string can only match series that have its label: it keeps the
+    /// series in the lists of the values it matches, and these are intersected. A matcher that matches the empty
+    /// string matches every series except those whose value it does not match, so it removes the series in those
+    /// values' lists: <c>a!="x"</c> removes <c>a="x"</c>, <c>a=~"x|"</c> every value of <c>a</c> but <c>x</c>
+    /// (keeping the series without <c>a</c>), <c>a=""</c> every value of <c>a</c>. Without any matcher of the first
+    /// kind, removal starts from every series. This is Prometheus's split between <c>its</c> and <c>notIts</c>,
+    /// stated once: each matcher selects the values whose match differs from the empty string's
+    /// (<see cref="SelectLists"/>).
+    /// <para>
+    /// Only the smallest intersected set is built as an array; every other list is only walked against the result
+    /// so far, so <c>job=~"a|b"</c> next to a rarer matcher never merges the large lists of a and b (Prometheus gets
+    /// the same from lazy iterators).
+    /// </para>
     /// </remarks>
     public ulong[] PostingsForMatchers(params ReadOnlySpan<LabelMatcher> matchers)
     {
         _lock.EnterReadLock();
         try
         {
-            ReadOnlyMemory<ulong> result = default;
-            bool intersected = false, owned = false;
-            foreach (var matcher in matchers)
-            {
-                if (matcher.MatchesEmpty)
-                {
-                    continue;
-                }
-
-                var selected = SelectedValues(matcher, out bool selectedOwned);
-                if (!intersected)
-                {
-                    (result, owned, intersected) = (selected, selectedOwned, true);
-                }
-                else
-                {
-                    (result, owned) = (SortedRefs.Intersect(result.Span, selected.Span), true);
-                }
-
-                if (result.IsEmpty)
-                {
-                    return [];
-                }
-            }
-
-            if (!intersected)
-            {
-                result = _all.Memory;
-            }
-
+            var kept = new List<(List<PostingsList> Lists, long Total)>();
             foreach (var matcher in matchers)
             {
                 if (!matcher.MatchesEmpty)
                 {
-                    continue;
-                }
-
-                var excluded = SelectedValues(matcher, out _);
-                if (!excluded.IsEmpty)
-                {
-                    (result, owned) = (SortedRefs.Subtract(result.Span, excluded.Span), true);
-                    if (result.IsEmpty)
+                    var lists = SelectLists(matcher);
+                    long total = lists.Sum(l => (long)l.Count);
+                    if (total == 0)
                     {
                         return [];
+                    }
+
+                    kept.Add((lists, total));
+                }
+            }
+
+            ulong[] result;
+            if (kept.Count == 0)
+            {
+                result = _all.Span.ToArray();
+            }
+            else
+            {
+                kept.Sort((a, b) => a.Total.CompareTo(b.Total));
+                result = SortedRefs.Union(kept[0].Lists);
+                for (int i = 1; i < kept.Count && result.Length > 0; i++)
+                {
+                    result = SortedRefs.Filter(result, kept[i].Lists, keepFound: true);
+                }
+            }
+
+            foreach (var matcher in matchers)
+            {
+                if (matcher.MatchesEmpty && result.Length > 0)
+                {
+                    var lists = SelectLists(matcher);
+                    if (lists.Count > 0)
+                    {
+                        result = SortedRefs.Filter(result, lists, keepFound: false);
                     }
                 }
             }
 
-            // Owned results are exact-size arrays already; a borrowed list must be copied before the lock goes.
-            return owned && MemoryMarshal.TryGetArray(result, out var segment) && segment.Count == segment.Array!.Length
-                ? segment.Array
-                : result.ToArray();
+            return result;
         }
         finally
         {
@@ -85,19 +81,18 @@ internal sealed partial class MemPostings
     }
 
     /// <summary>
-    /// The union of the lists of the values of <paramref name="matcher"/>'s name whose match result differs from the
-    /// empty string's: the values it matches if it does not match "", the values it refuses if it does. Borrowed
-    /// (<paramref name="owned"/> false) when that is one live list: valid only under the read lock.
+    /// The live lists of the values of <paramref name="matcher"/>'s name whose match result differs from the empty
+    /// string's: the values it matches if it does not match "", the values it refuses if it does. Valid only under
+    /// the read lock.
     /// </summary>
-    private ReadOnlyMemory<ulong> SelectedValues(LabelMatcher matcher, out bool owned)
+    private List<PostingsList> SelectLists(LabelMatcher matcher)
     {
-        owned = false;
+        var lists = new List<PostingsList>();
         if (!_names.TryGetValue(matcher.Name, out var entry))
         {
-            return default;
+            return lists;
         }
 
-        var lists = new List<PostingsList>();
         if (_fastPaths && matcher.LiteralValues is { } literals)
         {
             if (!literals.Contains(""))
@@ -126,7 +121,6 @@ internal sealed partial class MemPostings
         else if (_fastPaths && entry.NewlineValues == 0 && matcher.IsAnyWithoutNewline)
         {
             // .* differs from "" only on values with a newline, and there are none.
-            return default;
         }
         else if (_fastPaths && entry.NewlineValues == 0 && matcher.IsNonEmptyWithoutNewline)
         {
@@ -145,12 +139,6 @@ internal sealed partial class MemPostings
             }
         }
 
-        if (lists.Count == 1)
-        {
-            return lists[0].Memory;
-        }
-
-        owned = true;
-        return SortedRefs.Union(lists);
+        return lists;
     }
 }

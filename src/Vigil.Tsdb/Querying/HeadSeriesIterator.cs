@@ -101,8 +101,7 @@ internal sealed class HeadSeriesIterator : ISampleIterator
 
     public (long Timestamp, double Value) At() => (_t, _v);
 
-    private ReadOnlySpan<long> OutOfOrderTimestamps =>
-        _snapshot.OutOfOrderTimestamps.AsSpan(0, _snapshot.OutOfOrderCount);
+    private ReadOnlySpan<long> OutOfOrderTimestamps => _snapshot.OutOfOrderTimestamps.Span;
 
     private void Start(long target)
     {
@@ -182,7 +181,7 @@ internal sealed class HeadSeriesIterator : ISampleIterator
         bool takeOoo = haveOoo && (!_inOrderValid || ooo[_outOfOrderIndex] <= _inOrderT);
         (_t, _v) = takeInOrder
             ? (_inOrderT, _inOrderV)
-            : (ooo[_outOfOrderIndex], BitConverter.UInt64BitsToDouble(_snapshot.OutOfOrderBits![_outOfOrderIndex]));
+            : (ooo[_outOfOrderIndex], BitConverter.UInt64BitsToDouble(_snapshot.OutOfOrderBits.Span[_outOfOrderIndex]));
         (_consumedInOrder, _consumedOutOfOrder) = (takeInOrder, takeOoo);
         return _t <= _maxt || Exhaust();
     }

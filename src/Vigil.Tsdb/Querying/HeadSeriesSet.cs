@@ -5,14 +5,14 @@ namespace Vigil.Tsdb.Querying;
 /// <summary>
 /// The series of one head select, in label order. Each series is read (snapshotted under its lock) when
 /// <see cref="MoveNext"/> reaches it, and skipped when it has no sample in the range, so a long result does not
-/// copy every open chunk up front. Disposing returns the snapshots' rented buffers.
+/// copy every open chunk up front. Disposing returns the copies' pages.
 /// </summary>
 internal sealed class HeadSeriesSet : ISeriesSet
 {
     private readonly MemSeries[] _candidates;
     private readonly long _mint;
     private readonly long _maxt;
-    private readonly List<SeriesSnapshot> _taken = [];
+    private readonly SnapshotArena _arena = new();
     private readonly HeadSeriesIterator _probe = new();
     private int _next;
     private HeadSeries? _current;
@@ -30,6 +30,7 @@ internal sealed class HeadSeriesSet : ISeriesSet
         while (_next < _candidates.Length)
         {
             var series = _candidates[_next++];
+            var mark = _arena.Mark();
             SeriesSnapshot snapshot;
             lock (series.Lock)
             {
@@ -38,18 +39,17 @@ internal sealed class HeadSeriesSet : ISeriesSet
                     continue;
                 }
 
-                snapshot = series.Snapshot(_mint, _maxt);
+                snapshot = series.Snapshot(_mint, _maxt, _arena);
             }
 
             // Chunks that overlap the range may still hold no sample inside it; only a decode can tell.
             _probe.Reset(snapshot, _mint, _maxt);
             if (snapshot.IsEmpty || !_probe.Next())
             {
-                snapshot.Return();
+                _arena.Rewind(mark);
                 continue;
             }
 
-            _taken.Add(snapshot);
             _current = new HeadSeries(series.Labels, snapshot, _mint, _maxt);
             return true;
         }
@@ -68,15 +68,10 @@ internal sealed class HeadSeriesSet : ISeriesSet
         _disposed = true;
         _current = null;
         _probe.Reset(default, _mint, _maxt);
-        foreach (var snapshot in _taken)
-        {
-            snapshot.Return();
-        }
-
-        _taken.Clear();
+        _arena.Dispose();
     }
 
-    /// <summary>One selected series; its iterators read the snapshot the set owns.</summary>
+    /// <summary>One selected series; its iterators read the snapshot, whose copies the set owns.</summary>
     private sealed class HeadSeries(Labels labels, SeriesSnapshot snapshot, long mint, long maxt) : ISeries
     {
         public Labels Labels => labels;

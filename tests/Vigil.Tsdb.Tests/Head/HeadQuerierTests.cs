@@ -52,6 +52,37 @@ public sealed class HeadQuerierTests
     }
 
     [Fact]
+    public void A_large_result_reads_every_series_intact()
+    {
+        // Enough open chunks and out-of-order samples to fill many arena pages, and series skipped in between.
+        using var head = new Head(new HeadOptions { OutOfOrderTimeWindow = 1_000_000 });
+        for (int s = 0; s < 2000; s++)
+        {
+            var r = head.GetOrCreate(L("__name__", "m", "s", s.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)));
+            long first = s % 3 == 0 ? 100_000 : 0; // every third series starts after the range
+            for (int i = 0; i < 100; i++)
+            {
+                head.Append(r, first + (i * 10) + 10, s + i);
+            }
+
+            head.Append(r, first + 5, -s); // out of order, before the first sample
+        }
+
+        var result = Select(head, 0, 50_000, LabelMatcher.Equal("__name__", "m"));
+        Assert.Equal(1333, result.Count);
+        foreach (var (labels, samples) in result)
+        {
+            int s = int.Parse(labels.Get("s"), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(101, samples.Count);
+            Assert.Equal((5L, Bits(-s)), samples[0]);
+            for (int i = 0; i < 100; i++)
+            {
+                Assert.Equal(((i * 10) + 10L, Bits(s + i)), samples[i + 1]);
+            }
+        }
+    }
+
+    [Fact]
     public void Iterators_are_reused_when_passed_back()
     {
         using var head = new Head();
