@@ -12,6 +12,11 @@ internal interface ISampleSink
     /// <summary>The head series with exactly <paramref name="labels"/>, created if new.</summary>
     SeriesRef GetOrCreate(Labels labels);
 
-    /// <summary>Appends one sample; <see cref="AppendError.None"/> when stored or when it repeats a stored sample exactly.</summary>
+    /// <summary>
+    /// Appends one sample; <see cref="AppendError.None"/> when stored or when it repeats a stored sample exactly.
+    /// Throws <see cref="UnknownSeriesException"/> when the sink no longer has the series: the head forgets a series
+    /// whose samples all fell before a truncation, so a feeder that keeps refs for long calls
+    /// <see cref="GetOrCreate"/> again on that exception and retries the sample once.
+    /// </summary>
     AppendError Append(SeriesRef series, long timestampMs, double value);
 }

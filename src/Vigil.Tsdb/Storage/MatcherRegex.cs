@@ -70,6 +70,18 @@ internal sealed class MatcherRegex
         return null;
     }
 
+    /// <summary>
+    /// The alternatives when the pattern is only literals and <c>|</c> (<c>""</c> included when an alternative is
+    /// empty); null otherwise. The postings index unions these values' lists instead of testing every value.
+    /// </summary>
+    internal IReadOnlySet<string>? Literals => _literals;
+
+    /// <summary><c>.*</c>: every value without a newline.</summary>
+    internal bool IsAnyWithoutNewline => _shape == Shape.AnyWithoutNewline;
+
+    /// <summary><c>.+</c>: every non-empty value without a newline.</summary>
+    internal bool IsNonEmptyWithoutNewline => _shape == Shape.NonEmptyWithoutNewline;
+
     public bool IsMatch(string value) => _shape switch
     {
         Shape.Literals => _literals!.Contains(value),

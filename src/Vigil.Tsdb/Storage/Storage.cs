@@ -49,6 +49,11 @@ internal sealed class LabelMatcher
         }
 
         MatchesEmpty = Matches("");
+        LiteralValues = type switch
+        {
+            LabelMatchType.Equal or LabelMatchType.NotEqual => new HashSet<string>(StringComparer.Ordinal) { value },
+            _ => _regex!.Literals,
+        };
     }
 
     public LabelMatchType Type { get; }
@@ -62,6 +67,20 @@ internal sealed class LabelMatcher
     /// string, since it would select every series.
     /// </summary>
     public bool MatchesEmpty { get; }
+
+    /// <summary>
+    /// The finite set of values this matcher tells apart from all others, when it is known without running a
+    /// regex (Prometheus's <c>SetMatches</c>): for <c>=</c> and <c>!=</c> the value, for <c>=~</c> and <c>!~</c>
+    /// the alternatives of a literal alternation (<c>api|web</c>). <c>=</c> and <c>=~</c> match exactly these
+    /// values, <c>!=</c> and <c>!~</c> every other value. Null for any other regex.
+    /// </summary>
+    internal IReadOnlySet<string>? LiteralValues { get; }
+
+    /// <summary><c>=~".*"</c> or <c>!~".*"</c>: the regex matches every value without a newline.</summary>
+    internal bool IsAnyWithoutNewline => _regex?.IsAnyWithoutNewline == true;
+
+    /// <summary><c>=~".+"</c> or <c>!~".+"</c>: the regex matches every non-empty value without a newline.</summary>
+    internal bool IsNonEmptyWithoutNewline => _regex?.IsNonEmptyWithoutNewline == true;
 
     public static LabelMatcher Equal(string name, string value) => new(LabelMatchType.Equal, name, value);
 
@@ -144,7 +163,10 @@ internal enum AppendError : byte
     /// <summary>Same timestamp as the series' newest sample but different value bits (an equal resend is accepted).</summary>
     DuplicateSampleForTimestamp,
 
-    /// <summary>No labels, no <c>__name__</c>, or a repeated label name (Prometheus's "invalid sample").</summary>
+    /// <summary>
+    /// No labels, no <c>__name__</c>, or a repeated label name (Prometheus's "invalid sample"). The head, like
+    /// Prometheus's, refuses only an empty set; <c>__name__</c> is required by the receivers that validate series.
+    /// </summary>
     InvalidLabels,
 }
 

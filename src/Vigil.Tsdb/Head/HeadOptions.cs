@@ -1,0 +1,55 @@
+using System.Globalization;
+using Vigil.Tsdb.Chunks;
+
+namespace Vigil.Tsdb;
+
+/// <summary>How the head cuts chunks and which late samples it takes. Times are milliseconds.</summary>
+internal sealed record HeadOptions
+{
+    /// <summary>Prometheus's <c>DefaultBlockDuration</c>: 2 h.</summary>
+    public const long DefaultChunkRange = 2 * 60 * 60 * 1000;
+
+    public static HeadOptions Default { get; } = new();
+
+    /// <summary>
+    /// Default 2 h. A head chunk never spans a multiple of this (Prometheus cuts at the end of the chunk range that
+    /// holds the chunk's first sample), so every chunk falls inside one future block.
+    /// </summary>
+    public long ChunkRange { get; init; } = DefaultChunkRange;
+
+    /// <summary>
+    /// Default 120 (Prometheus's <c>samples_per_chunk</c>). The target size of a chunk; as in Prometheus a chunk is
+    /// cut at the predicted time that spreads the range's samples evenly, and at twice this count at the latest.
+    /// </summary>
+    public int SamplesPerChunk { get; init; } = XorChunk.DefaultSamplesPerChunk;
+
+    /// <summary>
+    /// Default 0: a sample older than its series' newest is refused as out of order (Prometheus's
+    /// <c>out_of_order_time_window</c>). Above 0, such a sample is stored when it is no more than this much older
+    /// than the head's newest sample, and refused as too old otherwise.
+    /// </summary>
+    public long OutOfOrderTimeWindow { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting that is out of range.</summary>
+    public void Validate()
+    {
+        if (ChunkRange <= 0)
+        {
+            throw Invalid(nameof(ChunkRange), ChunkRange, "must be positive");
+        }
+
+        // A chunk is cut at twice the target at the latest, and its header counts samples in 16 bits.
+        if (SamplesPerChunk < 1 || SamplesPerChunk > XorChunk.MaxSamples / 2)
+        {
+            throw Invalid(nameof(SamplesPerChunk), SamplesPerChunk, string.Create(CultureInfo.InvariantCulture, $"must be 1 to {XorChunk.MaxSamples / 2}"));
+        }
+
+        if (OutOfOrderTimeWindow < 0)
+        {
+            throw Invalid(nameof(OutOfOrderTimeWindow), OutOfOrderTimeWindow, "must not be negative");
+        }
+    }
+
+    private static ArgumentOutOfRangeException Invalid(string name, object value, string reason) =>
+        new(name, value, $"head option {name} {reason}");
+}

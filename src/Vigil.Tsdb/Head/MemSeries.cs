@@ -1,0 +1,185 @@
+using Vigil.Tsdb.Chunks;
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb;
+
+/// <summary>A chunk the head cut: its own exact-size copy of the bytes, never written again, so readers need no lock.</summary>
+internal readonly record struct ClosedChunk(byte[] Bytes, long MinTime, long MaxTime);
+
+/// <summary>
+/// One head series (Prometheus's <c>memSeries</c>): closed chunks, the open chunk being appended to, and the
+/// out-of-order samples. Everything mutable is guarded by <see cref="Lock"/>; the head takes it per append.
+/// </summary>
+internal sealed partial class MemSeries
+{
+    private ClosedChunk[] _closed = [];
+    private int _closedCount;
+    private XorChunk? _open;
+    private long _openMinTime;
+    private long _openMaxTime;
+    private long _nextCutAt;
+    private long _lastTimestamp;
+    private ulong _lastValueBits;
+    private OutOfOrderSamples? _outOfOrder;
+    private int _touched;
+
+    public MemSeries(ulong seriesRef, Labels labels) => (Ref, Labels) = (seriesRef, labels);
+
+    public ulong Ref { get; }
+
+    public Labels Labels { get; }
+
+    public Lock Lock { get; } = new();
+
+    /// <summary>Set under both the labels stripe lock and <see cref="Lock"/> when the head forgets the series.</summary>
+    public bool Deleted { get; set; }
+
+    /// <summary>
+    /// Set by every <see cref="Head.GetOrCreate"/> of the series, taken (read and cleared at once) by every
+    /// truncation: a series that someone just asked for may be about to get samples, so truncation keeps it one
+    /// more round even if it is empty.
+    /// </summary>
+    public bool IsTouched => Volatile.Read(ref _touched) != 0;
+
+    public void MarkTouched() => Volatile.Write(ref _touched, 1);
+
+    /// <summary>Clears the touched mark and says whether it was set; atomic, as <see cref="MarkTouched"/> needs no lock.</summary>
+    public bool TakeTouched() => Interlocked.Exchange(ref _touched, 0) != 0;
+
+    /// <summary>Whether the series holds any in-order sample (so <see cref="LastTimestamp"/> is meaningful).</summary>
+    public bool HasInOrder => _open is { Count: > 0 } || _closedCount > 0;
+
+    public long LastTimestamp => _lastTimestamp;
+
+    public ulong LastValueBits => _lastValueBits;
+
+    public bool IsEmpty => !HasInOrder && (_outOfOrder is null || _outOfOrder.Count == 0);
+
+    /// <summary>Oldest in-order timestamp; only when <see cref="HasInOrder"/>.</summary>
+    public long MinInOrderTime => _closedCount > 0 ? _closed[0].MinTime : _openMinTime;
+
+    /// <summary>
+    /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
+    /// Allocates only when it cuts a chunk (the closed copy) or the chunk's pooled buffer grows.
+    /// </summary>
+    public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk)
+    {
+        _open ??= new XorChunk();
+        int started = 0;
+        int n = _open.Count;
+        if (n == 0)
+        {
+            StartChunk(t, chunkRange);
+            started = 1;
+        }
+        else
+        {
+            // Prometheus's appendPreprocessor: at a quarter of the target, predict the cut time that splits what is
+            // left of the chunk range into chunks of equal size; cut there, at the range's end, or at twice the target.
+            if (n == samplesPerChunk / 4)
+            {
+                _nextCutAt = ChunkEndTime(_openMinTime, _openMaxTime, _nextCutAt);
+            }
+
+            if (t >= _nextCutAt || n >= 2 * samplesPerChunk)
+            {
+                Cut();
+                StartChunk(t, chunkRange);
+                started = 1;
+            }
+        }
+
+        _open.Append(t, BitConverter.UInt64BitsToDouble(bits));
+        (_openMaxTime, _lastTimestamp, _lastValueBits) = (t, t, bits);
+        return started;
+    }
+
+    /// <summary>Stores a sample older than <see cref="LastTimestamp"/>, unless the series holds that timestamp already.</summary>
+    public OutOfOrderInsert InsertOutOfOrder(long t, ulong bits)
+    {
+        if (TryFindInOrder(t, out ulong stored))
+        {
+            return stored == bits ? OutOfOrderInsert.AlreadyStored : OutOfOrderInsert.Conflict;
+        }
+
+        _outOfOrder ??= new OutOfOrderSamples();
+        return _outOfOrder.Insert(t, bits);
+    }
+
+    /// <summary>The value bits stored at <paramref name="t"/>, in order or out of order.</summary>
+    public bool TryFind(long t, out ulong bits) =>
+        TryFindInOrder(t, out bits) || (_outOfOrder is not null && _outOfOrder.TryGet(t, out bits));
+
+    /// <summary>
+    /// Drops the in-order chunks that end before <paramref name="mint"/> and the out-of-order samples before it;
+    /// returns how many chunks went. A chunk that straddles <paramref name="mint"/> stays whole, as in Prometheus.
+    /// </summary>
+    public int TruncateBefore(long mint)
+    {
+        _outOfOrder?.RemoveBefore(mint);
+        int drop = 0;
+        while (drop < _closedCount && _closed[drop].MaxTime < mint)
+        {
+            drop++;
+        }
+
+        if (drop > 0)
+        {
+            // A new array, never a shift in place: readers may hold the old one. Same capacity, so that a series
+            // in a steady state of cuts and truncations does not grow it again each time.
+            var kept = new ClosedChunk[_closed.Length];
+            Array.Copy(_closed, drop, kept, 0, _closedCount - drop);
+            (_closed, _closedCount) = (kept, _closedCount - drop);
+        }
+
+        if (_open is { Count: > 0 } && _openMaxTime < mint)
+        {
+            // The open chunk is the newest, so nothing is left in order; the next sample starts afresh, as for a
+            // series Prometheus's head has no chunk for.
+            _open.Reset();
+            drop++;
+        }
+
+        return drop;
+    }
+
+    /// <summary>Returns the open chunk's pooled buffer; the series is being forgotten.</summary>
+    public void Release()
+    {
+        _open?.Dispose();
+        _open = null;
+    }
+
+    /// <summary>Prometheus's <c>rangeForTimestamp</c>: the end of the chunk range that holds <paramref name="t"/>.</summary>
+    internal static long RangeEnd(long t, long chunkRange) => (t / chunkRange * chunkRange) + chunkRange;
+
+    /// <summary>
+    /// Prometheus's <c>computeChunkEndTime</c> with a ratio of 4: given a chunk from <paramref name="start"/> whose
+    /// newest sample is at <paramref name="current"/> after a quarter of its target, the time at which to cut so
+    /// that the rest of the range up to <paramref name="max"/> splits into equal chunks.
+    /// </summary>
+    internal static long ChunkEndTime(long start, long current, long max)
+    {
+        double n = (max - start) / ((current - start + 1) * 4.0);
+        return n <= 1 ? max : (long)(start + ((max - start) / Math.Floor(n)));
+    }
+
+    private void StartChunk(long t, long chunkRange)
+    {
+        _openMinTime = t;
+        _nextCutAt = RangeEnd(t, chunkRange);
+    }
+
+    private void Cut()
+    {
+        if (_closedCount == _closed.Length)
+        {
+            // Grown into a new array; readers holding the old one keep their view.
+            Array.Resize(ref _closed, Math.Max(4, _closed.Length * 2));
+        }
+
+        // Readers only read below the count they saw, so writing the slot at the count is safe in place.
+        _closed[_closedCount++] = new ClosedChunk(_open!.Bytes.ToArray(), _openMinTime, _openMaxTime);
+        _open.Reset();
+    }
+}

@@ -1,0 +1,138 @@
+using Vigil.Tsdb.Index;
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb;
+
+/// <summary>
+/// The head's series, by labels and by ref, in lock stripes (Prometheus's <c>stripeSeries</c>), so that appends
+/// and lookups from many feeders rarely contend. Refs increase with creation, so postings lists stay sorted by
+/// appending.
+/// </summary>
+/// <remarks>
+/// Lock order, never reversed: labels stripe, then series lock, then ref stripe, then the postings' lock. Creation
+/// takes the labels stripe and, inside it, the ref stripe and the postings' write lock, so a series is findable by
+/// ref and in the index before anyone can find it by labels. Appends take only a ref stripe (released) and then
+/// the series lock.
+/// </remarks>
+internal sealed class StripeSeries
+{
+    /// <summary>A power of two. Prometheus uses 16384; the head is fed by a handful of threads, so fewer do.</summary>
+    private const int Stripes = 1024;
+
+    private readonly LabelsStripe[] _byLabels = new LabelsStripe[Stripes];
+    private readonly RefStripe[] _byRef = new RefStripe[Stripes];
+    private readonly MemPostings _postings;
+    private long _lastRef;
+
+    public StripeSeries(MemPostings postings)
+    {
+        _postings = postings;
+        for (int i = 0; i < Stripes; i++)
+        {
+            _byLabels[i] = new LabelsStripe();
+            _byRef[i] = new RefStripe();
+        }
+    }
+
+    public MemSeries? GetByRef(ulong seriesRef)
+    {
+        var stripe = _byRef[(int)(seriesRef & (Stripes - 1))];
+        lock (stripe.Lock)
+        {
+            return stripe.Series.GetValueOrDefault(seriesRef);
+        }
+    }
+
+    /// <summary>The live series with <paramref name="labels"/>, created (and indexed) if there is none; marks it touched.</summary>
+    public MemSeries GetOrCreate(Labels labels, out bool created)
+    {
+        var stripe = _byLabels[labels.GetHashCode() & (Stripes - 1)];
+        lock (stripe.Lock)
+        {
+            if (stripe.Series.TryGetValue(labels, out var existing) && !existing.Deleted)
+            {
+                existing.MarkTouched();
+                created = false;
+                return existing;
+            }
+
+            var series = new MemSeries((ulong)Interlocked.Increment(ref _lastRef), labels);
+            series.MarkTouched();
+            stripe.Series[labels] = series;
+            var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
+            lock (refStripe.Lock)
+            {
+                refStripe.Series.Add(series.Ref, series);
+            }
+
+            _postings.Add(series.Ref, labels);
+            created = true;
+            return series;
+        }
+    }
+
+    /// <summary>
+    /// Forgets <paramref name="series"/> if, under its labels stripe and its own lock, <paramref name="canDelete"/>
+    /// still holds: a concurrent <see cref="GetOrCreate"/> either ran first (and touched it) or will create a new
+    /// series. The caller removes it from the postings.
+    /// </summary>
+    public bool TryDelete(MemSeries series, Func<MemSeries, bool> canDelete)
+    {
+        var stripe = _byLabels[series.Labels.GetHashCode() & (Stripes - 1)];
+        lock (stripe.Lock)
+        {
+            lock (series.Lock)
+            {
+                if (series.Deleted || !canDelete(series))
+                {
+                    return false;
+                }
+
+                series.Deleted = true;
+                series.Release();
+            }
+
+            if (stripe.Series.TryGetValue(series.Labels, out var current) && ReferenceEquals(current, series))
+            {
+                stripe.Series.Remove(series.Labels);
+            }
+
+            var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
+            lock (refStripe.Lock)
+            {
+                refStripe.Series.Remove(series.Ref);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Every live series at the time each stripe is visited.</summary>
+    public List<MemSeries> Snapshot()
+    {
+        var all = new List<MemSeries>();
+        foreach (var stripe in _byRef)
+        {
+            lock (stripe.Lock)
+            {
+                all.AddRange(stripe.Series.Values);
+            }
+        }
+
+        return all;
+    }
+
+    private sealed class LabelsStripe
+    {
+        public Lock Lock { get; } = new();
+
+        public Dictionary<Labels, MemSeries> Series { get; } = [];
+    }
+
+    private sealed class RefStripe
+    {
+        public Lock Lock { get; } = new();
+
+        public Dictionary<ulong, MemSeries> Series { get; } = [];
+    }
+}

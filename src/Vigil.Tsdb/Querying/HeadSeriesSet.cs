@@ -1,0 +1,86 @@
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb.Querying;
+
+/// <summary>
+/// The series of one head select, in label order. Each series is read (snapshotted under its lock) when
+/// <see cref="MoveNext"/> reaches it, and skipped when it has no sample in the range, so a long result does not
+/// copy every open chunk up front. Disposing returns the copies' pages.
+/// </summary>
+internal sealed class HeadSeriesSet : ISeriesSet
+{
+    private readonly MemSeries[] _candidates;
+    private readonly long _mint;
+    private readonly long _maxt;
+    private readonly SnapshotArena _arena = new();
+    private readonly HeadSeriesIterator _probe = new();
+    private int _next;
+    private HeadSeries? _current;
+    private bool _disposed;
+
+    public HeadSeriesSet(MemSeries[] candidates, long mint, long maxt) => (_candidates, _mint, _maxt) = (candidates, mint, maxt);
+
+    public ISeries Current => _current ?? throw new InvalidOperationException("MoveNext has not returned true");
+
+    public IReadOnlyList<string> Warnings => [];
+
+    public bool MoveNext()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (_next < _candidates.Length)
+        {
+            var series = _candidates[_next++];
+            var mark = _arena.Mark();
+            SeriesSnapshot snapshot;
+            lock (series.Lock)
+            {
+                if (series.Deleted)
+                {
+                    continue;
+                }
+
+                snapshot = series.Snapshot(_mint, _maxt, _arena);
+            }
+
+            // Chunks that overlap the range may still hold no sample inside it; only a decode can tell.
+            _probe.Reset(snapshot, _mint, _maxt);
+            if (snapshot.IsEmpty || !_probe.Next())
+            {
+                _arena.Rewind(mark);
+                continue;
+            }
+
+            _current = new HeadSeries(series.Labels, snapshot, _mint, _maxt);
+            return true;
+        }
+
+        _current = null;
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _current = null;
+        _probe.Reset(default, _mint, _maxt);
+        _arena.Dispose();
+    }
+
+    /// <summary>One selected series; its iterators read the snapshot, whose copies the set owns.</summary>
+    private sealed class HeadSeries(Labels labels, SeriesSnapshot snapshot, long mint, long maxt) : ISeries
+    {
+        public Labels Labels => labels;
+
+        public ISampleIterator Iterator(ISampleIterator? reuse = null)
+        {
+            var iterator = reuse as HeadSeriesIterator ?? new HeadSeriesIterator();
+            iterator.Reset(snapshot, mint, maxt);
+            return iterator;
+        }
+    }
+}
