@@ -19,8 +19,11 @@ internal sealed class FeedState
     /// <summary>Null until a feeder has read anything: the next one then reads from the start (checkpoint first).</summary>
     public WalPosition? Position { get; set; }
 
-    /// <summary>WAL series ref → head series, for every series record read so far.</summary>
-    public Dictionary<ulong, SeriesRef> Refs { get; } = [];
+    /// <summary>
+    /// WAL series ref → head series and its labels, for every series record read so far. The labels are the object
+    /// the head keeps too; they let the feeder find the series again after the head forgot an idle one.
+    /// </summary>
+    public Dictionary<ulong, (SeriesRef Ref, Labels Labels)> Refs { get; } = [];
 }
 
 /// <summary>What a feeder counted; read from any thread.</summary>
@@ -193,7 +196,8 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
                 case WalRecordType.Series:
                     foreach (WalSeriesEntry series in WalRecordDecoder.EnumerateSeries(record.Payload))
                     {
-                        _state.Refs[series.Ref] = _sink.GetOrCreate(Labels.FromCanonical(series.Labels));
+                        var labels = Labels.FromCanonical(series.Labels);
+                        _state.Refs[series.Ref] = (_sink.GetOrCreate(labels), labels);
                     }
 
                     break;
@@ -215,14 +219,26 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         long stored = 0, unknown = 0;
         foreach (WalSample sample in WalRecordDecoder.EnumerateSamples(payload))
         {
-            if (!_state.Refs.TryGetValue(sample.Ref, out SeriesRef series))
+            if (!_state.Refs.TryGetValue(sample.Ref, out var series))
             {
                 // A series record always precedes its samples; only a truncated checkpoint could lose one.
                 unknown++;
                 continue;
             }
 
-            AppendError error = _sink.Append(series, sample.TimestampMs, sample.Value);
+            AppendError error;
+            try
+            {
+                error = _sink.Append(series.Ref, sample.TimestampMs, sample.Value);
+            }
+            catch (UnknownSeriesException)
+            {
+                // The head forgot the series while it was idle (truncation); it comes back under a new ref.
+                series = (_sink.GetOrCreate(series.Labels), series.Labels);
+                _state.Refs[sample.Ref] = series;
+                error = _sink.Append(series.Ref, sample.TimestampMs, sample.Value);
+            }
+
             if (error == AppendError.None)
             {
                 stored++;

@@ -9,14 +9,14 @@ namespace Vigil.Tsdb;
 /// The in-memory part of the TSDB (Prometheus's <c>tsdb.Head</c>): series with Gorilla XOR chunks, their postings
 /// index, and out-of-order samples within <see cref="HeadOptions.OutOfOrderTimeWindow"/>. It is filled by the WAL
 /// feeders (<see cref="ISampleSink"/>) and by appenders (<see cref="IAppendable"/>), and read by queriers
-/// (<see cref="Storage.IQueryable"/>). Thread-safe throughout.
+/// (<see cref="IQueryableStorage"/>). Thread-safe throughout.
 /// </summary>
 /// <remarks>
 /// Split like Prometheus's head: this file holds state and series lookup, <c>Head.Append.cs</c> the append rules,
 /// <c>Head.Read.cs</c> selection for queriers, <c>Head.Truncate.cs</c> dropping old data. Appending to an existing
 /// series and iterating query results allocate nothing per sample (docs/benchmarks.md).
 /// </remarks>
-internal sealed partial class Head : ISampleSink, IAppendable, Storage.IQueryable, IDisposable
+internal sealed partial class Head : ISampleSink, IAppendable, IQueryableStorage, IDisposable
 {
     private readonly StripeSeries _series;
     private readonly MemPostings _postings = new();

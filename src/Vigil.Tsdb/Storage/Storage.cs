@@ -270,7 +270,7 @@ internal interface IQuerier : IDisposable
 }
 
 /// <summary>Hands out queriers (Prometheus's <c>storage.Queryable</c>; the time range is given per <see cref="IQuerier.Select"/>).</summary>
-internal interface IQueryable
+internal interface IQueryableStorage
 {
     IQuerier Querier();
 }

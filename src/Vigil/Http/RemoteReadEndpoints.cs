@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.RemoteWrite.Codec;
 using Vigil.Tsdb.Storage;
-using IQueryable = Vigil.Tsdb.Storage.IQueryable;
 
 namespace Vigil.Http;
 
@@ -23,13 +22,13 @@ internal static class RemoteReadEndpoints
     private const long MaxCompressedBytes = 4L << 20;
     private const int MaxDecompressedBytes = 32 << 20;
 
-    public static IEndpointRouteBuilder MapRemoteRead(this IEndpointRouteBuilder app, Func<IQueryable?> storage, long sampleLimit = DefaultSampleLimit)
+    public static IEndpointRouteBuilder MapRemoteRead(this IEndpointRouteBuilder app, Func<IQueryableStorage?> storage, long sampleLimit = DefaultSampleLimit)
     {
         app.MapPost("/api/v1/read", ctx => HandleAsync(ctx, storage(), sampleLimit));
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext ctx, IQueryable? storage, long sampleLimit)
+    private static async Task HandleAsync(HttpContext ctx, IQueryableStorage? storage, long sampleLimit)
     {
         if (storage is null)
         {
@@ -148,7 +147,7 @@ internal static class RemoteReadEndpoints
         matcher.Value);
 
     /// <returns>The series with their samples in [start, end], or null series when <paramref name="budget"/> ran out.</returns>
-    private static (List<WriteSeries>? Series, long Samples) Select(IQueryable storage, RemoteReadQuery query, LabelMatcher[] matchers, long budget)
+    private static (List<WriteSeries>? Series, long Samples) Select(IQueryableStorage storage, RemoteReadQuery query, LabelMatcher[] matchers, long budget)
     {
         var hints = query.Hints is { } h
             ? new SelectHints { Start = h.StartMs, End = h.EndMs, Step = h.StepMs, Func = h.Func, Range = h.RangeMs, Grouping = h.Grouping, By = h.By }
