@@ -4,13 +4,17 @@ namespace Vigil.Common.Metrics;
 internal sealed class Counter : MetricChild
 {
     private long _bits;
+    private Func<double>? _source;
 
     internal Counter(string[] labelValues)
         : base(labelValues)
     {
     }
 
-    public double Value => BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+    public double Value => _source?.Invoke() ?? BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+
+    /// <summary>Reads the value from <paramref name="source"/> at exposition time: a count some component keeps itself, which must only grow.</summary>
+    public void SetSource(Func<double> source) => _source = source;
 
     public void Inc() => Add(1);
 

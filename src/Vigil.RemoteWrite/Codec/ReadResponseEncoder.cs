@@ -29,3 +29,71 @@ internal static class ReadResponseEncoder
         return output.WrittenSpan.ToArray();
     }
 }
+
+/// <summary>
+/// Encodes a remote-read request (prompb ReadRequest), uncompressed: what a remote-read client sends, used by tests
+/// and tools that read from Vigil or from another Prometheus-compatible store.
+/// </summary>
+internal static class ReadRequestEncoder
+{
+    public static byte[] Encode(RemoteReadRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var output = new ArrayBufferWriter<byte>();
+        foreach (var query in request.Queries)
+        {
+            WriteMessage(output, 1, Query(query));
+        }
+
+        if (request.AcceptedResponseTypes.Count > 0)
+        {
+            var packed = new ArrayBufferWriter<byte>();
+            foreach (var type in request.AcceptedResponseTypes)
+            {
+                WriteVarint(packed, (ulong)type);
+            }
+
+            WriteMessage(output, 2, packed.WrittenSpan);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static byte[] Query(RemoteReadQuery query)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        WriteVarintField(output, 1, unchecked((ulong)query.StartMs));
+        WriteVarintField(output, 2, unchecked((ulong)query.EndMs));
+        foreach (var matcher in query.Matchers)
+        {
+            var m = new ArrayBufferWriter<byte>();
+            WriteVarintField(m, 1, (ulong)matcher.Type);
+            WriteMessage(m, 2, System.Text.Encoding.UTF8.GetBytes(matcher.Name));
+            WriteMessage(m, 3, System.Text.Encoding.UTF8.GetBytes(matcher.Value));
+            WriteMessage(output, 3, m.WrittenSpan);
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static void WriteVarintField(ArrayBufferWriter<byte> output, int field, ulong value)
+    {
+        WriteVarint(output, (ulong)field << 3);
+        WriteVarint(output, value);
+    }
+
+    private static void WriteMessage(ArrayBufferWriter<byte> output, int field, ReadOnlySpan<byte> payload)
+    {
+        WriteVarint(output, ((ulong)field << 3) | ProtoCursor.WireLength);
+        WriteVarint(output, (ulong)payload.Length);
+        output.Write(payload);
+    }
+
+    private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value)
+    {
+        Span<byte> span = output.GetSpan(10);
+        var w = new ProtoWriter(span);
+        w.WriteVarint(value);
+        output.Advance(w.Position);
+    }
+}

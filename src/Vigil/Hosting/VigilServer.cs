@@ -7,6 +7,8 @@ using Vigil.Common.Metrics;
 using Vigil.Config;
 using Vigil.Http;
 using Vigil.Instances;
+using Vigil.Tsdb;
+using Vigil.Tsdb.Metrics;
 
 namespace Vigil.Hosting;
 
@@ -22,6 +24,7 @@ internal sealed class VigilServer : IAsyncDisposable
     private readonly HostMetrics _metrics;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private readonly ILogger _log;
+    private readonly TsdbMetrics? _tsdbMetrics;
     private volatile bool _started;
 
     private VigilServer(CliCommand.Run options, VigilConfig config, WebApplication app, MetricsRegistry registry)
@@ -33,8 +36,16 @@ internal sealed class VigilServer : IAsyncDisposable
         _processScope = registry.CreateScope();
         _metrics = new HostMetrics(_processScope, VersionInfo.Version);
         _log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vigil");
-        Instances = new InstanceManager(registry, _metrics, _log);
+        if (config.Storage.Enabled)
+        {
+            Storage = new LocalStorage(new LocalStorageOptions(
+                Path.Combine(DataDirectory, "tsdb"), (long)config.Storage.OutOfOrderTimeWindow.TotalMilliseconds));
+            _tsdbMetrics = new TsdbMetrics(_processScope, Storage);
+        }
+
+        Instances = new InstanceManager(registry, _metrics, _log, Storage, _tsdbMetrics);
         app.MapRemoteWrite(Instances, _metrics, () => Config.Metrics.Receiver.MaxBodyBytes, _log);
+        app.MapRemoteRead(() => Storage);
         app.MapOperations(Instances, registry, IsReady, ReloadAsync);
         app.MapTargets(Instances);
     }
@@ -44,6 +55,9 @@ internal sealed class VigilServer : IAsyncDisposable
     public MetricsRegistry Registry { get; }
 
     public InstanceManager Instances { get; }
+
+    /// <summary>The embedded TSDB (issue 5); null with <c>storage.enabled: false</c>. Settings apply at start only.</summary>
+    public LocalStorage? Storage { get; }
 
     public string DataDirectory => Path.GetFullPath(_options.DataDirectory);
 
@@ -106,6 +120,7 @@ internal sealed class VigilServer : IAsyncDisposable
         _started = false;
         await _app.StopAsync().ConfigureAwait(false);
         await Instances.DisposeAsync().ConfigureAwait(false);
+        Storage?.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
         _processScope.Dispose();
         _reloadGate.Dispose();

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Vigil.Common.Metrics;
+using Vigil.Tsdb;
+using Vigil.Tsdb.Metrics;
 
 namespace Vigil.Instances;
 
@@ -16,12 +18,17 @@ internal sealed class InstanceManager : IAsyncDisposable
     private readonly MetricsRegistry _registry;
     private readonly HostMetrics _metrics;
     private readonly ILogger _log;
+    private readonly LocalStorage? _storage;
+    private readonly TsdbMetrics? _tsdbMetrics;
 
-    public InstanceManager(MetricsRegistry registry, HostMetrics metrics, ILogger log)
+    /// <param name="storage">The embedded TSDB every instance feeds from its WAL; null when storage is disabled.</param>
+    public InstanceManager(MetricsRegistry registry, HostMetrics metrics, ILogger log, LocalStorage? storage = null, TsdbMetrics? tsdbMetrics = null)
     {
         _registry = registry;
         _metrics = metrics;
         _log = log;
+        _storage = storage;
+        _tsdbMetrics = tsdbMetrics;
     }
 
     /// <summary>The configured instance names, sorted.</summary>
@@ -154,7 +161,7 @@ internal sealed class InstanceManager : IAsyncDisposable
     {
         try
         {
-            var run = await InstanceRun.StartAsync(spec, _registry, _metrics, _log).ConfigureAwait(false);
+            var run = await InstanceRun.StartAsync(spec, _registry, _metrics, _log, _storage, _tsdbMetrics).ConfigureAwait(false);
             _specs[spec.Name] = spec;
             slot.Publish(run);
             _metrics.InstancesActive.Inc();

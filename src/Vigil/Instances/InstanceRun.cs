@@ -3,6 +3,9 @@ using Vigil.Common.Metrics;
 using Vigil.RemoteWrite.Queue;
 using Vigil.RemoteWrite.Receive;
 using Vigil.Scrape.Pool;
+using Vigil.Tsdb;
+using Vigil.Tsdb.Feed;
+using Vigil.Tsdb.Metrics;
 using Vigil.Wal;
 
 namespace Vigil.Instances;
@@ -21,10 +24,13 @@ internal sealed class InstanceRun
     private readonly IReadOnlyList<RemoteWriteQueue> _queues;
     private readonly WalRetention _retention;
     private readonly ScrapeManager _scrapes;
+    private readonly WalFeeder? _feeder;
     private int _stopped;
 
-    private InstanceRun(InstanceSpec spec, MetricsScope scope, Wal.Wal wal, RemoteWriteReceiver receiver, IReadOnlyList<RemoteWriteQueue> queues, WalRetention retention, ScrapeManager scrapes)
+    private InstanceRun(
+        InstanceSpec spec, MetricsScope scope, Wal.Wal wal, RemoteWriteReceiver receiver, IReadOnlyList<RemoteWriteQueue> queues, WalRetention retention, ScrapeManager scrapes, WalFeeder? feeder)
     {
+        _feeder = feeder;
         _spec = spec;
         _scrapes = scrapes;
         _scope = scope;
@@ -47,13 +53,16 @@ internal sealed class InstanceRun
 
     public ScrapeManager Scrapes => _scrapes;
 
-    public static async Task<InstanceRun> StartAsync(InstanceSpec spec, MetricsRegistry registry, HostMetrics metrics, ILogger log)
+    /// <param name="storage">When set, the run feeds its WAL into this TSDB (a WAL consumer like the queues).</param>
+    public static async Task<InstanceRun> StartAsync(
+        InstanceSpec spec, MetricsRegistry registry, HostMetrics metrics, ILogger log, LocalStorage? storage = null, TsdbMetrics? tsdbMetrics = null)
     {
         var config = spec.Config;
         var scope = registry.CreateScope();
         Wal.Wal? wal = null;
         var queues = new List<RemoteWriteQueue>();
         ScrapeManager? scrapes = null;
+        WalFeeder? feeder = null;
         try
         {
             var receiverMetrics = metrics.Receiver.Bind(scope, spec.Name);
@@ -68,11 +77,20 @@ internal sealed class InstanceRun
                 queues.Add(new RemoteWriteQueue(endpoint, settings));
             }
 
-            var retention = new WalRetention(wal, retentionOptions, queues, Warn);
+            var consumers = new List<IWalConsumer>(queues);
+            if (storage is not null)
+            {
+                feeder = storage.CreateFeeder(spec.Name, spec.WalDirectory, Warn);
+                tsdbMetrics?.Bind(scope, spec.Name, feeder.Counters);
+                consumers.Add(feeder);
+            }
+
+            var retention = new WalRetention(wal, retentionOptions, consumers, Warn);
             var walForScrapes = wal;
             scrapes = new ScrapeManager(() => new WalScrapeAppender(walForScrapes), Warn, metrics.Scrape.Bind(scope, spec.Name));
             await scrapes.ApplyAsync(config.ScrapeConfigs).ConfigureAwait(false);
-            var run = new InstanceRun(spec, scope, wal, receiver, queues, retention, scrapes);
+            var run = new InstanceRun(spec, scope, wal, receiver, queues, retention, scrapes, feeder);
+            feeder?.Start();
             foreach (var queue in queues)
             {
                 queue.Start();
@@ -86,6 +104,11 @@ internal sealed class InstanceRun
             if (scrapes is not null)
             {
                 await scrapes.StopAsync().ConfigureAwait(false);
+            }
+
+            if (feeder is not null)
+            {
+                await feeder.DisposeAsync().ConfigureAwait(false);
             }
 
             foreach (var queue in queues)
@@ -136,6 +159,12 @@ internal sealed class InstanceRun
             foreach (var queue in _queues)
             {
                 await queue.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_feeder is not null)
+            {
+                // After everything that writes to the WAL has stopped: the feeder takes the last records with it.
+                await _feeder.DisposeAsync().ConfigureAwait(false);
             }
 
             await _wal.DisposeAsync().ConfigureAwait(false);

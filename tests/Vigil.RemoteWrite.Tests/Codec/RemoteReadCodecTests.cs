@@ -39,6 +39,25 @@ public sealed class RemoteReadCodecTests
         Assert.True(request.AcceptsSamples);
     }
 
+    [Fact]
+    public void An_encoded_request_decodes_to_itself()
+    {
+        var request = new RemoteReadRequest(
+            [new RemoteReadQuery(-1, long.MaxValue, [new(RemoteMatchType.RegexNoMatch, "a", "ü|x"), new(RemoteMatchType.Equal, "__name__", "up")], null),
+             new RemoteReadQuery(5, 6, [], null)],
+            [RemoteReadResponseType.Samples]);
+
+        Assert.True(ReadRequestDecoder.TryDecode(ReadRequestEncoder.Encode(request), out var decoded, out var error), error);
+
+        Assert.Equal(request.AcceptedResponseTypes, decoded!.AcceptedResponseTypes);
+        Assert.Equal(request.Queries.Count, decoded.Queries.Count);
+        for (int i = 0; i < request.Queries.Count; i++)
+        {
+            Assert.Equal((request.Queries[i].StartMs, request.Queries[i].EndMs), (decoded.Queries[i].StartMs, decoded.Queries[i].EndMs));
+            Assert.Equal(request.Queries[i].Matchers, decoded.Queries[i].Matchers);
+        }
+    }
+
     [Theory]
     [InlineData(new byte[0], true)]
     [InlineData(new byte[] { 0x10, 0x01 }, false)]

@@ -37,6 +37,23 @@ public sealed class VigilConfigErrorTests
             "metrics.configs[0].remote_write[0].queue_config.max_shard", 7);
         Check(Head + "      remote_write:\n        - url: http://x/\n          basic_auth: {username: u, pass: p}\n",
             "metrics.configs[0].remote_write[0].basic_auth.pass", 6);
+        Check("storage:\n  retention: 1d\n", "storage.retention", 2, "unknown key 'retention'");
+        Check("storage:\n  retention_size: -1\n", "storage.retention_size", 2);
+        Check("storage:\n  out_of_order_time_window: soon\n", "storage.out_of_order_time_window", 2);
+    }
+
+    [Fact]
+    public void StorageKeysParse()
+    {
+        var config = VigilConfig.Parse("storage:\n  enabled: false\n  retention_time: 30d\n  retention_size: 10GiB\n  out_of_order_time_window: 10m\n", "vigil.yml");
+        Assert.Equal(new StorageConfig
+        {
+            Enabled = false,
+            RetentionTime = TimeSpan.FromDays(30),
+            RetentionSize = 10L << 30,
+            OutOfOrderTimeWindow = TimeSpan.FromMinutes(10),
+        }, config.Storage);
+        Assert.Equal(StorageConfig.Default, VigilConfig.Parse("", "vigil.yml").Storage);
     }
 
     [Fact]

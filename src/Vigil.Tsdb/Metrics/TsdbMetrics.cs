@@ -1,0 +1,58 @@
+using Vigil.Common.Metrics;
+using Vigil.Tsdb.Feed;
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb.Metrics;
+
+/// <summary>
+/// TSDB self-metrics (issue 5; Prometheus's <c>prometheus_tsdb_head_*</c>). The head's figures are read from the head
+/// at exposition time; each instance run binds the counters of its WAL feeder in the run's scope.
+/// </summary>
+internal sealed class TsdbMetrics
+{
+    private readonly MetricFamily<Counter> _fed;
+    private readonly MetricFamily<Counter> _refused;
+    private readonly MetricFamily<Counter> _unknown;
+
+    public TsdbMetrics(MetricsScope processScope, LocalStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(processScope);
+        ArgumentNullException.ThrowIfNull(storage);
+        var head = storage.Head;
+        processScope.Gauge("vigil_tsdb_head_series", "Series in the head.").SetSource(() => head.SeriesCount);
+        processScope.Gauge("vigil_tsdb_head_chunks", "Chunks in the head, open and closed.").SetSource(() => head.ChunkCount);
+        processScope.Gauge("vigil_tsdb_head_min_time_seconds", "Oldest sample time in the head (Unix seconds).").SetSource(() => Seconds(head.MinTime));
+        processScope.Gauge("vigil_tsdb_head_max_time_seconds", "Newest sample time in the head (Unix seconds).").SetSource(() => Seconds(head.MaxTime));
+        processScope.Counter("vigil_tsdb_head_out_of_order_samples_total", "Samples stored out of order, within out_of_order_time_window.")
+            .SetSource(() => head.OutOfOrderSamples);
+        _fed = processScope.CounterFamily("vigil_tsdb_wal_samples_total", "Samples read from an instance WAL into the head.", "instance");
+        _refused = processScope.CounterFamily("vigil_tsdb_wal_samples_refused_total", "Samples from an instance WAL the head refused, by reason.", "instance", "reason");
+        _unknown = processScope.CounterFamily("vigil_tsdb_wal_unknown_series_samples_total", "WAL samples whose series record was never seen.", "instance");
+    }
+
+    /// <summary>Claims <paramref name="instance"/>'s feeder counters in the run's scope.</summary>
+    public void Bind(MetricsScope runScope, string instance, FeedCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(runScope);
+        ArgumentNullException.ThrowIfNull(counters);
+        runScope.Child(_fed, instance).SetSource(() => counters.Samples);
+        runScope.Child(_unknown, instance).SetSource(() => counters.UnknownSeries);
+        var refused = runScope.Partition(_refused, instance);
+        foreach (var error in Enum.GetValues<AppendError>().Where(e => e != AppendError.None))
+        {
+            refused.WithLabels(ReasonLabel(error)).SetSource(() => counters.RefusedFor(error));
+        }
+    }
+
+    private static string ReasonLabel(AppendError error) => error switch
+    {
+        AppendError.OutOfOrder => "out_of_order",
+        AppendError.OutOfBounds => "out_of_bounds",
+        AppendError.TooOld => "too_old",
+        AppendError.DuplicateSampleForTimestamp => "duplicate",
+        AppendError.InvalidLabels => "invalid_labels",
+        _ => error.ToString(),
+    };
+
+    private static double Seconds(long ms) => ms is long.MinValue or long.MaxValue ? double.NaN : ms / 1000.0;
+}
