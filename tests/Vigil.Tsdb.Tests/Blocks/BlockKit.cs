@@ -59,6 +59,10 @@ internal static class BlockKit
     public static string Describe(IEnumerable<(Labels Labels, List<(long T, ulong Bits)> Samples)> series) =>
         string.Join("\n", series.Select(s => s.Labels + " " + Format(s.Samples)));
 
+    /// <summary>Whether two results hold the same series with the same sample bits, in the same order (cheaper than comparing <see cref="Describe"/>).</summary>
+    public static bool Same(List<(Labels Labels, List<(long T, ulong Bits)> Samples)> a, List<(Labels Labels, List<(long T, ulong Bits)> Samples)> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.Labels.Equals(p.Second.Labels) && p.First.Samples.SequenceEqual(p.Second.Samples));
+
     /// <summary>A head with <paramref name="series"/> series <c>m{i="n"}</c> of <paramref name="samples"/> samples each, every <see cref="Step"/> from <paramref name="start"/>.</summary>
     public static Head FilledHead(int series, int samples, long start = 0, Func<int, int, double>? value = null)
     {
