@@ -31,6 +31,10 @@ internal sealed record CompactorOptions
 /// place (<see cref="BlockWriter"/>), and only then are the sources deleted. A crash before the rename leaves a
 /// <c>.tmp</c> directory and the sources intact; a crash after it leaves sources that the new block names as its
 /// parents, and <see cref="BlockDirectory.Open"/> deletes them. Either way no sample is lost or doubled.
+/// <para>
+/// One compaction at a time: two compactors choosing the same sources would both write a merged block (harmless to
+/// queries, which dedupe, but wasted work and an overlap for the next plan). The caller runs one, in the background.
+/// </para>
 /// </remarks>
 internal sealed class Compactor
 {
