@@ -198,14 +198,24 @@ internal sealed partial class MemPostings : IDisposable
     private static bool HasNewline(string value) => value.Contains('\n', StringComparison.Ordinal);
 
     /// <summary>The values of one label name.</summary>
-    private sealed class NameEntry
+    private sealed class NameEntry : ILabelValuePostings<ReadOnlyMemory<ulong>>
     {
         public Dictionary<string, PostingsList> Values { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>
-        /// Values containing a newline. Zero (always, in practice) lets <c>.*</c> and <c>.+</c> skip testing values:
-        /// the matchers' <c>.</c> does not match a newline (see <see cref="MatcherRegex"/>).
-        /// </summary>
+        /// <summary>Values containing a newline (see <see cref="ILabelValuePostings{TList}.HasNewlineValues"/>).</summary>
         public int NewlineValues { get; set; }
+
+        public bool HasNewlineValues => NewlineValues > 0;
+
+        /// <summary>The live lists; valid only under the index's lock.</summary>
+        public IEnumerable<KeyValuePair<string, ReadOnlyMemory<ulong>>> Lists =>
+            Values.Select(static kv => KeyValuePair.Create(kv.Key, kv.Value.Memory));
+
+        public bool TryGetList(string value, out ReadOnlyMemory<ulong> list)
+        {
+            bool found = Values.TryGetValue(value, out var postings);
+            list = found ? postings!.Memory : default;
+            return found;
+        }
     }
 }

@@ -2,26 +2,26 @@ namespace Vigil.Tsdb.Index;
 
 /// <summary>
 /// Set operations on ascending, repeat-free ref lists (the jobs of Prometheus's <c>index.Merge</c>,
-/// <c>Intersect</c> and <c>Without</c>). Head postings are in memory, so results are arrays; what is only tested
-/// against a result is walked in place, never copied.
+/// <c>Intersect</c> and <c>Without</c>). Results are arrays; what is only tested against a result is walked in
+/// place, never copied. The lists are the head's live postings or a block's, decoded (<see cref="PostingsSelection"/>).
 /// </summary>
 internal static class SortedRefs
 {
     /// <summary>The union of <paramref name="lists"/>, sorted, by merging them in pairs (n log k, no sort).</summary>
-    public static ulong[] Union(List<PostingsList> lists)
+    public static ulong[] Union(IReadOnlyList<ReadOnlyMemory<ulong>> lists)
     {
         switch (lists.Count)
         {
             case 0:
                 return [];
             case 1:
-                return lists[0].Span.ToArray();
+                return lists[0].ToArray();
         }
 
         int total = 0;
         foreach (var list in lists)
         {
-            total += list.Count;
+            total += list.Length;
         }
 
         // Runs laid end to end in one buffer, merged pairwise into the other until one run is left.
@@ -31,7 +31,7 @@ internal static class SortedRefs
         foreach (var list in lists)
         {
             list.Span.CopyTo(source.AsSpan(n));
-            n += list.Count;
+            n += list.Length;
             runEnds.Add(n);
         }
 
@@ -59,7 +59,7 @@ internal static class SortedRefs
     /// The refs of <paramref name="refs"/> found in any of <paramref name="lists"/> (<paramref name="keepFound"/>),
     /// or those found in none: an intersection with a union, or a subtraction of one, without building the union.
     /// </summary>
-    public static ulong[] Filter(ulong[] refs, List<PostingsList> lists, bool keepFound)
+    public static ulong[] Filter(ulong[] refs, IReadOnlyList<ReadOnlyMemory<ulong>> lists, bool keepFound)
     {
         var found = new bool[refs.Length];
         foreach (var list in lists)

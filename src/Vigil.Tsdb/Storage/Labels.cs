@@ -77,6 +77,31 @@ internal sealed class Labels : IEquatable<Labels>
         return FromList(list);
     }
 
+    /// <summary>
+    /// Takes ownership of <paramref name="labels"/>, as decoded from a block (already sorted there, so the array is
+    /// kept as it is, and sorted only when its order is not ordinal). Throws <see cref="ArgumentException"/> on an
+    /// empty value or a repeated name, which no stored series may have.
+    /// </summary>
+    internal static Labels FromOwnedArray(Label[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (string.IsNullOrEmpty(labels[i].Value))
+            {
+                throw new ArgumentException($"label \"{labels[i].Name}\" has an empty value");
+            }
+
+            if (i > 0 && string.CompareOrdinal(labels[i - 1].Name, labels[i].Name) >= 0)
+            {
+                var list = new List<Label>(labels);
+                return FromList(list);
+            }
+        }
+
+        return labels.Length == 0 ? Empty : new Labels(labels);
+    }
+
     public ReadOnlySpan<Label> AsSpan() => _labels;
 
     public ReadOnlySpan<Label>.Enumerator GetEnumerator() => AsSpan().GetEnumerator();

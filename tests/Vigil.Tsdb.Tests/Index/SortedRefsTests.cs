@@ -16,7 +16,7 @@ public sealed class SortedRefsTests(ITestOutputHelper output)
         for (int round = 0; round < 200; round++)
         {
             string context = string.Create(CultureInfo.InvariantCulture, $"{TestSeed.Describe(seed)}, round {round}");
-            var lists = Enumerable.Range(0, rng.Next(0, 9)).Select(_ => RandomList(rng)).ToList();
+            var lists = Enumerable.Range(0, rng.Next(0, 9)).Select(_ => RandomList(rng).Memory).ToList();
             var refs = RandomList(rng).Span.ToArray();
             var union = lists.SelectMany(l => l.Span.ToArray()).Distinct().Order().ToArray();
 

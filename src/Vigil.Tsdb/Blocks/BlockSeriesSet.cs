@@ -1,0 +1,113 @@
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb.Blocks;
+
+/// <summary>
+/// The series of one block select, in label order. The first <see cref="MoveNext"/> decodes the selected series
+/// entries, keeps those with a chunk overlapping the range (their label sets built from the block's symbols, their
+/// overlapping chunk metas in one array), and sorts them if the block's order is not <see cref="Labels.Compare"/>'s
+/// (BlockFormat.cs, difference 4). Each <see cref="MoveNext"/> then skips a series whose chunks hold no sample in
+/// the range, which only decoding can tell, as the head's set does.
+/// </summary>
+internal sealed class BlockSeriesSet : ISeriesSet
+{
+    private readonly Block _block;
+    private readonly ulong[] _refs;
+    private readonly long _mint;
+    private readonly long _maxt;
+    private readonly BlockSeriesIterator _probe = new();
+    private List<Candidate>? _candidates;
+    private ChunkMeta[] _metas = [];
+    private int _next;
+    private ISeries? _current;
+    private bool _disposed;
+
+    public BlockSeriesSet(Block block, ulong[] refs, long mint, long maxt) => (_block, _refs, _mint, _maxt) = (block, refs, mint, maxt);
+
+    public ISeries Current => _current ?? throw new InvalidOperationException("MoveNext has not returned true");
+
+    public IReadOnlyList<string> Warnings => [];
+
+    public bool MoveNext()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _candidates ??= LoadCandidates();
+        while (_next < _candidates.Count)
+        {
+            var candidate = _candidates[_next++];
+            var chunks = new ReadOnlyMemory<ChunkMeta>(_metas, candidate.ChunkStart, candidate.ChunkCount);
+            _probe.Reset(_block.Chunks, chunks, _mint, _maxt);
+            if (_probe.Next())
+            {
+                _current = new BlockSeries(_block.Chunks, candidate.Labels, chunks, _mint, _maxt);
+                return true;
+            }
+        }
+
+        _current = null;
+        return false;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _current = null;
+    }
+
+    private List<Candidate> LoadCandidates()
+    {
+        var index = _block.Index;
+        var entry = new SeriesEntry();
+        var candidates = new List<Candidate>();
+        int used = 0;
+        bool sorted = true;
+        foreach (ulong seriesRef in _refs)
+        {
+            index.ReadSeries(seriesRef, entry);
+            if (!entry.Overlaps(_mint, _maxt))
+            {
+                continue;
+            }
+
+            int start = used;
+            foreach (var chunk in entry.Chunks)
+            {
+                if (chunk.MinTime <= _maxt && chunk.MaxTime >= _mint)
+                {
+                    if (used == _metas.Length)
+                    {
+                        Array.Resize(ref _metas, Math.Max(16, _metas.Length * 2));
+                    }
+
+                    _metas[used++] = chunk;
+                }
+            }
+
+            var labels = index.LabelsOf(entry);
+            sorted &= candidates.Count == 0 || Labels.Compare(candidates[^1].Labels, labels) < 0;
+            candidates.Add(new Candidate(labels, start, used - start));
+        }
+
+        if (!sorted)
+        {
+            candidates.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
+        }
+
+        return candidates;
+    }
+
+    private readonly record struct Candidate(Labels Labels, int ChunkStart, int ChunkCount);
+
+    /// <summary>One selected series; its iterators read the block's chunks through the set's chunk metas.</summary>
+    private sealed class BlockSeries(ChunkSegmentReader reader, Labels labels, ReadOnlyMemory<ChunkMeta> chunks, long mint, long maxt) : ISeries
+    {
+        public Labels Labels => labels;
+
+        public ISampleIterator Iterator(ISampleIterator? reuse = null)
+        {
+            var iterator = reuse as BlockSeriesIterator ?? new BlockSeriesIterator();
+            iterator.Reset(reader, chunks, mint, maxt);
+            return iterator;
+        }
+    }
+}

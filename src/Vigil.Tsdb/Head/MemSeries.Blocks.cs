@@ -1,0 +1,75 @@
+using Vigil.Tsdb.Blocks;
+
+namespace Vigil.Tsdb;
+
+/// <summary>A series' part of a block cut from the head. Callers hold <see cref="Lock"/>.</summary>
+internal sealed partial class MemSeries
+{
+    /// <summary>
+    /// The series' chunks for a block of [<paramref name="mint"/>, <paramref name="maxt"/>) (maximum exclusive).
+    /// When every in-order chunk that overlaps the range lies inside it and no out-of-order sample falls in it,
+    /// the chunks go as they are: closed chunks shared (nobody writes them again), the open one copied. Otherwise
+    /// (a chunk straddles a boundary, which a head cut at multiples of its chunk range never makes, or late samples
+    /// join the range) the samples in range are merged, in-order ones winning a shared timestamp as in reads, and
+    /// re-encoded into chunks of <paramref name="samplesPerChunk"/>.
+    /// </summary>
+    public List<ChunkData> ChunksInRange(long mint, long maxt, int samplesPerChunk, ChunkRecoder recoder)
+    {
+        long last = maxt - 1;
+        var chunks = new List<ChunkData>();
+        if (maxt <= mint)
+        {
+            return chunks;
+        }
+
+        int start = FirstClosedEndingAtOrAfter(mint);
+        int end = start;
+        while (end < _closedCount && _closed[end].MinTime <= last)
+        {
+            end++;
+        }
+
+        bool open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= last;
+        int lateFrom = 0, lateCount = 0;
+        if (_outOfOrder is { Count: > 0 } late)
+        {
+            lateFrom = late.LowerBound(mint);
+            lateCount = late.UpperBound(last) - lateFrom;
+        }
+
+        bool straddles = (end > start && (_closed[start].MinTime < mint || _closed[end - 1].MaxTime > last))
+            || (open && (_openMinTime < mint || _openMaxTime > last));
+        if (!straddles && lateCount == 0)
+        {
+            for (int i = start; i < end; i++)
+            {
+                chunks.Add(new ChunkData(_closed[i].MinTime, _closed[i].MaxTime, _closed[i].Bytes));
+            }
+
+            if (open)
+            {
+                chunks.Add(new ChunkData(_openMinTime, _openMaxTime, _open!.Bytes.ToArray()));
+            }
+
+            return chunks;
+        }
+
+        // Source 0 (in order) wins a timestamp both hold; the append rules already keep that from happening.
+        for (int i = start; i < end; i++)
+        {
+            recoder.AddChunk(_closed[i].Bytes, mint, last, source: 0);
+        }
+
+        if (open)
+        {
+            recoder.AddChunk(_open!.Memory, mint, last, source: 0);
+        }
+
+        for (int i = lateFrom; i < lateFrom + lateCount; i++)
+        {
+            recoder.AddSample(_outOfOrder!.Timestamps[i], _outOfOrder.ValueBits[i], source: 1);
+        }
+
+        return recoder.Encode(samplesPerChunk);
+    }
+}
