@@ -1,35 +1,114 @@
+using Vigil.Tsdb.Blocks;
 using Vigil.Tsdb.Feed;
+using Vigil.Tsdb.Querying;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb;
 
 /// <summary>Settings of the embedded TSDB, from the <c>storage</c> section.</summary>
-/// <param name="Directory">Where blocks will live (<c>&lt;data&gt;/tsdb</c>).</param>
+/// <param name="Directory">Where blocks live (<c>&lt;data&gt;/tsdb</c>).</param>
 /// <param name="OutOfOrderTimeWindowMs">out_of_order_time_window in milliseconds; 0 rejects out-of-order samples.</param>
-internal sealed record LocalStorageOptions(string Directory, long OutOfOrderTimeWindowMs);
+/// <param name="RetentionMs">retention_time in milliseconds; 0 keeps blocks forever.</param>
+/// <param name="RetentionBytes">retention_size; 0 means no limit.</param>
+internal sealed record LocalStorageOptions(string Directory, long OutOfOrderTimeWindowMs, long RetentionMs = 0, long RetentionBytes = 0)
+{
+    /// <summary>How often the head is checked for a block to cut, compaction and retention.</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The head's chunk range, which is also the span of a block cut from it (2 h, as Prometheus).</summary>
+    public long ChunkRangeMs { get; init; } = HeadOptions.DefaultChunkRange;
+}
+
+/// <summary>What maintenance did; counted for the self-metrics.</summary>
+internal sealed class StorageCounters
+{
+    private long _blocksCut;
+    private long _compactions;
+    private long _compactionFailures;
+    private long _retentionDeletions;
+    private long _compactionTicks;
+
+    public long BlocksCut => Interlocked.Read(ref _blocksCut);
+
+    public long Compactions => Interlocked.Read(ref _compactions);
+
+    public long CompactionFailures => Interlocked.Read(ref _compactionFailures);
+
+    public long RetentionDeletions => Interlocked.Read(ref _retentionDeletions);
+
+    /// <summary>Time spent compacting, successful or not.</summary>
+    public TimeSpan CompactionTime => TimeSpan.FromTicks(Interlocked.Read(ref _compactionTicks));
+
+    internal void CompactionTook(TimeSpan duration) => Interlocked.Add(ref _compactionTicks, duration.Ticks);
+
+    internal void CutBlock() => Interlocked.Increment(ref _blocksCut);
+
+    internal void Compacted(int count) => Interlocked.Add(ref _compactions, count);
+
+    internal void CompactionFailed() => Interlocked.Increment(ref _compactionFailures);
+
+    internal void Retained(int count) => Interlocked.Add(ref _retentionDeletions, count);
+}
 
 /// <summary>
-/// The process's embedded TSDB (issue 5): one head, filled by a feeder per instance run from that instance's WAL.
-/// It outlives instance runs, so it keeps each instance's feed state: a restarted run resumes feeding where the
-/// previous one stopped. Queries go through the storage contract only (<see cref="IQueryableStorage"/>).
+/// The process's embedded TSDB (issue 5): one head, filled by a feeder per instance run from that instance's WAL,
+/// and the immutable blocks in <c>&lt;data&gt;/tsdb</c>. Maintenance cuts every chunk range of head data into a
+/// block once the head spans one and a half ranges (as Prometheus's head compaction), compacts blocks, and applies
+/// retention. It outlives instance runs, so it keeps each instance's feed state. Queries go through the storage
+/// contract only: blocks first, then the head, merged.
 /// </summary>
 internal sealed class LocalStorage : IQueryableStorage, IDisposable
 {
     private readonly Dictionary<string, FeedState> _feeds = new(StringComparer.Ordinal);
+    private readonly Action<string> _log;
+    private readonly Compactor _compactor;
+    private readonly SemaphoreSlim _maintenance = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private long _cutBefore = long.MinValue;
 
-    public LocalStorage(LocalStorageOptions options)
+    public LocalStorage(LocalStorageOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        System.IO.Directory.CreateDirectory(options.Directory);
-        Head = new Head(new HeadOptions { OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs });
+        _log = log ?? (_ => { });
+        Blocks = BlockDirectory.Open(options.Directory, message => _log("tsdb: " + message));
+        _compactor = new Compactor(Blocks);
+        Head = new Head(new HeadOptions { OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs, ChunkRange = options.ChunkRangeMs });
+
+        // Whatever a block holds is not taken again from a WAL replay (Prometheus's minValidTime at start-up).
+        Head.RaiseMinValidTime(PersistedBefore);
     }
 
     public LocalStorageOptions Options { get; }
 
     public Head Head { get; }
 
-    public IQuerier Querier() => Head.Querier();
+    public BlockDirectory Blocks { get; }
+
+    public StorageCounters Counters { get; } = new();
+
+    /// <summary>Samples before this time are in blocks (the newest block's end); long.MinValue when there are none.</summary>
+    public long PersistedBefore => Blocks.Blocks.Count == 0 ? long.MinValue : Blocks.Blocks.Max(b => b.Meta.MaxTime);
+
+    public IQuerier Querier()
+    {
+        // Blocks first: for a timestamp both hold, the merge keeps the first querier's sample, and a block is final.
+        var queriers = Blocks.BlockQueriers();
+        queriers.Add(Head.Querier());
+        return new MergeQuerier(queriers);
+    }
+
+    /// <summary>Starts the background maintenance (block cutting, compaction, retention).</summary>
+    public void Start()
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("storage maintenance was already started");
+        }
+
+        _loop = Task.Run(() => MaintainLoopAsync(_stop.Token));
+    }
 
     /// <summary>
     /// A feeder for one run of <paramref name="instance"/>, continuing the previous run's feed when the WAL directory
@@ -47,8 +126,154 @@ internal sealed class LocalStorage : IQueryableStorage, IDisposable
             }
         }
 
-        return new WalFeeder(state, Head, warn);
+        return new WalFeeder(state, Head, warn, persistedBefore: () => PersistedBefore);
     }
 
-    public void Dispose() => Head.Dispose();
+    /// <summary>One round of maintenance: cut what the head has ready, compact, apply retention. Serialized.</summary>
+    public async Task MaintainAsync()
+    {
+        await _maintenance.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            while (CutOneBlock())
+            {
+            }
+
+            Compact();
+            ApplyRetention();
+        }
+        finally
+        {
+            _maintenance.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop?.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        Head.Dispose();
+        Blocks.Dispose();
+        _stop.Dispose();
+        _maintenance.Dispose();
+    }
+
+    /// <summary>
+    /// Cuts the oldest chunk range of the head into a block once the head spans one and a half ranges, so the range
+    /// is behind every series' active chunk (Prometheus's Head.compactable). Late samples for it are refused first.
+    /// </summary>
+    private bool CutOneBlock()
+    {
+        long range = Options.ChunkRangeMs;
+        long minTime = Head.MinTime, maxTime = Head.MaxTime;
+        if (maxTime == long.MinValue || maxTime - minTime <= range / 2 * 3)
+        {
+            return false;
+        }
+
+        long mint = Math.Max(FloorTo(minTime, range), Math.Max(PersistedBefore, _cutBefore));
+        long maxt = FloorTo(mint, range) + range;
+        if (maxt > maxTime - range / 2)
+        {
+            return false;
+        }
+
+        _cutBefore = maxt;
+        Head.RaiseMinValidTime(maxt);
+        var block = Blocks.WriteBlock(Head.ChunksInRange(mint, maxt), mint, maxt);
+        Head.TruncateBefore(maxt);
+        if (block is not null)
+        {
+            Counters.CutBlock();
+            _log($"tsdb: wrote {block}");
+        }
+
+        return true;
+    }
+
+    private void Compact()
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            Counters.Compacted(_compactor.CompactAll());
+        }
+#pragma warning disable CA1031 // A failed compaction leaves its sources in place (the new block never renamed in); the next round retries.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            Counters.CompactionFailed();
+            _log("tsdb: compaction failed: " + ex.Message);
+        }
+        finally
+        {
+            Counters.CompactionTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>Prometheus's retention: whole blocks, oldest first, by age relative to the newest block and by total size.</summary>
+    private void ApplyRetention()
+    {
+        var blocks = Blocks.Blocks;
+        if (blocks.Count == 0)
+        {
+            return;
+        }
+
+        var doomed = new List<Block>();
+        if (Options.RetentionMs > 0)
+        {
+            long newest = blocks.Max(b => b.Meta.MaxTime);
+            doomed.AddRange(blocks.Where(b => newest - b.Meta.MaxTime >= Options.RetentionMs));
+        }
+
+        if (Options.RetentionBytes > 0)
+        {
+            long total = blocks.Where(b => !doomed.Contains(b)).Sum(b => b.Size);
+            foreach (var block in blocks.Where(b => !doomed.Contains(b)).OrderBy(b => b.Meta.MinTime))
+            {
+                if (total <= Options.RetentionBytes)
+                {
+                    break;
+                }
+
+                doomed.Add(block);
+                total -= block.Size;
+            }
+        }
+
+        if (doomed.Count > 0)
+        {
+            Blocks.Delete(doomed, "beyond retention");
+            Counters.Retained(doomed.Count);
+        }
+    }
+
+    private async Task MaintainLoopAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(Options.MaintenanceInterval);
+        while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+        {
+            try
+            {
+                await MaintainAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A failing round (a full disk) is reported; the head keeps the data and the next round retries.
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                _log("tsdb: maintenance failed: " + ex.Message);
+            }
+        }
+    }
+
+    private static long FloorTo(long t, long range) => t >= 0 ? t - (t % range) : t - (((t % range) + range) % range);
 }

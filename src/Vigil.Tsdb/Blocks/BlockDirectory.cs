@@ -143,6 +143,23 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
         }
     }
 
+    /// <summary>Takes <paramref name="blocks"/> out (retention) and deletes them; queries reading one finish first.</summary>
+    public void Delete(IReadOnlyCollection<Block> blocks, string reason)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Volatile.Write(ref _blocks, Sorted([.. _blocks.Where(b => !blocks.Contains(b))]));
+        }
+
+        foreach (var block in blocks)
+        {
+            block.Dispose();
+            DeleteBlockDirectory(block.Directory);
+            _log($"removed {block.Directory}: {reason}");
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

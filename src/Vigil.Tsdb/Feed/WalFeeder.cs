@@ -24,6 +24,12 @@ internal sealed class FeedState
     /// the head keeps too; they let the feeder find the series again after the head forgot an idle one.
     /// </summary>
     public Dictionary<ulong, (SeriesRef Ref, Labels Labels)> Refs { get; } = [];
+
+    /// <summary>
+    /// Newest sample time per WAL segment read, for segments that may still hold samples not yet in a block; the
+    /// feeder's <see cref="WalFeeder.NeededFrom"/> comes from it. Locked by itself (retention reads it).
+    /// </summary>
+    public SortedDictionary<int, long> SegmentMaxTime { get; } = [];
 }
 
 /// <summary>What a feeder counted; read from any thread.</summary>
@@ -81,9 +87,11 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
     private readonly TimeSpan _pollInterval;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<long> _persistedBefore;
     private Task? _run;
 
-    public WalFeeder(FeedState state, ISampleSink sink, Action<string> warn, TimeSpan? pollInterval = null)
+    /// <param name="persistedBefore">Samples before this time are safe in blocks; default: none are (long.MinValue).</param>
+    public WalFeeder(FeedState state, ISampleSink sink, Action<string> warn, TimeSpan? pollInterval = null, Func<long>? persistedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(sink);
@@ -92,15 +100,34 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         _sink = sink;
         _warn = warn;
         _pollInterval = pollInterval ?? TimeSpan.FromMilliseconds(100);
+        _persistedBefore = persistedBefore ?? (static () => long.MinValue);
     }
 
     public string Name => "tsdb";
 
     /// <summary>
-    /// Everything: until blocks persist the head, the head is rebuilt from the WAL on start-up, so the TSDB never
-    /// lets truncation go voluntarily; only the WAL's own bounds (max_wal_time, max_wal_size) cut it.
+    /// The first segment holding a sample not yet in a block: the head is rebuilt from the WAL at start-up, so
+    /// everything newer than the blocks must stay. Segments this feeder has not read yet are needed too.
     /// </summary>
-    public WalPosition NeededFrom => default;
+    public WalPosition NeededFrom
+    {
+        get
+        {
+            long persisted = _persistedBefore();
+            lock (_state.SegmentMaxTime)
+            {
+                foreach (var (segment, maxTime) in _state.SegmentMaxTime)
+                {
+                    if (maxTime >= persisted)
+                    {
+                        return new WalPosition(segment, 0);
+                    }
+                }
+            }
+
+            return _state.Position ?? default;
+        }
+    }
 
     public FeedCounters Counters { get; } = new();
 
@@ -185,6 +212,22 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         }
     }
 
+    private void NoteSegment(int segment, long maxTime)
+    {
+        long persisted = _persistedBefore();
+        lock (_state.SegmentMaxTime)
+        {
+            var tracked = _state.SegmentMaxTime;
+            tracked[segment] = Math.Max(tracked.GetValueOrDefault(segment, long.MinValue), maxTime);
+
+            // Segments whose samples are all in blocks are no longer tracked.
+            while (tracked.Count > 0 && tracked.First() is var (oldest, oldestMax) && oldestMax < persisted && oldest < segment)
+            {
+                tracked.Remove(oldest);
+            }
+        }
+    }
+
     private int ReadSome(WalReader reader, int maxRecords)
     {
         int read = 0;
@@ -202,7 +245,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
 
                     break;
                 case WalRecordType.Samples:
-                    AppendSamples(record.Payload);
+                    AppendSamples(record.Payload, record.Start.Segment);
                     break;
                 case WalRecordType.Corrupt:
                     Counters.AddCorrupt();
@@ -214,11 +257,12 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         return read;
     }
 
-    private void AppendSamples(ReadOnlySpan<byte> payload)
+    private void AppendSamples(ReadOnlySpan<byte> payload, int segment)
     {
-        long stored = 0, unknown = 0;
+        long stored = 0, unknown = 0, maxTime = long.MinValue;
         foreach (WalSample sample in WalRecordDecoder.EnumerateSamples(payload))
         {
+            maxTime = Math.Max(maxTime, sample.TimestampMs);
             if (!_state.Refs.TryGetValue(sample.Ref, out var series))
             {
                 // A series record always precedes its samples; only a truncated checkpoint could lose one.
@@ -250,6 +294,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         }
 
         Counters.AddSamples(stored);
+        NoteSegment(segment, maxTime);
         if (unknown > 0)
         {
             Counters.AddUnknown(unknown);

@@ -6,6 +6,12 @@ namespace Vigil.Tsdb;
 internal sealed partial class Head
 {
     /// <summary>
+    /// Refuses samples before <paramref name="t"/> from now on, without dropping anything: the first step of cutting a
+    /// block of data before <paramref name="t"/>, so no late sample can land in a range being written.
+    /// </summary>
+    public void RaiseMinValidTime(long t) => RaiseTo(ref _minValidTime, t);
+
+    /// <summary>
     /// Drops the in-order chunks that end before <paramref name="mint"/> and the out-of-order samples before it,
     /// forgets the series left without samples, and refuses samples before <paramref name="mint"/> from now on
     /// (<see cref="MinValidTime"/>). Safe to call while appends and queries run. Called once a block holds the data.

@@ -25,6 +25,15 @@ internal sealed class TsdbMetrics
         processScope.Gauge("vigil_tsdb_head_max_time_seconds", "Newest sample time in the head (Unix seconds).").SetSource(() => Seconds(head.MaxTime));
         processScope.Counter("vigil_tsdb_head_out_of_order_samples_total", "Samples stored out of order, within out_of_order_time_window.")
             .SetSource(() => head.OutOfOrderSamples);
+        var blocks = storage.Blocks;
+        var counters = storage.Counters;
+        processScope.Gauge("vigil_tsdb_blocks_loaded", "Blocks on disk and queried.").SetSource(() => blocks.Blocks.Count);
+        processScope.Gauge("vigil_tsdb_storage_blocks_bytes", "Bytes of the blocks on disk (index and chunks).").SetSource(() => blocks.Blocks.Sum(b => b.Size));
+        processScope.Counter("vigil_tsdb_blocks_cut_total", "Blocks written from the head.").SetSource(() => counters.BlocksCut);
+        processScope.Counter("vigil_tsdb_compactions_total", "Compactions of blocks into a larger block.").SetSource(() => counters.Compactions);
+        processScope.Counter("vigil_tsdb_compaction_seconds_total", "Time spent compacting blocks.").SetSource(() => counters.CompactionTime.TotalSeconds);
+        processScope.Counter("vigil_tsdb_compactions_failed_total", "Compactions that failed (their sources stay).").SetSource(() => counters.CompactionFailures);
+        processScope.Counter("vigil_tsdb_retention_deletions_total", "Blocks deleted by retention_time or retention_size.").SetSource(() => counters.RetentionDeletions);
         _fed = processScope.CounterFamily("vigil_tsdb_wal_samples_total", "Samples read from an instance WAL into the head.", "instance");
         _refused = processScope.CounterFamily("vigil_tsdb_wal_samples_refused_total", "Samples from an instance WAL the head refused, by reason.", "instance", "reason");
         _unknown = processScope.CounterFamily("vigil_tsdb_wal_unknown_series_samples_total", "WAL samples whose series record was never seen.", "instance");

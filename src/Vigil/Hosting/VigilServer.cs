@@ -38,8 +38,14 @@ internal sealed class VigilServer : IAsyncDisposable
         _log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("vigil");
         if (config.Storage.Enabled)
         {
-            Storage = new LocalStorage(new LocalStorageOptions(
-                Path.Combine(DataDirectory, "tsdb"), (long)config.Storage.OutOfOrderTimeWindow.TotalMilliseconds));
+            var log = _log;
+            Storage = new LocalStorage(
+                new LocalStorageOptions(
+                    Path.Combine(DataDirectory, "tsdb"),
+                    (long)config.Storage.OutOfOrderTimeWindow.TotalMilliseconds,
+                    (long)config.Storage.RetentionTime.TotalMilliseconds,
+                    config.Storage.RetentionSize),
+                message => log.LogInformation("{Message}", message));
             _tsdbMetrics = new TsdbMetrics(_processScope, Storage);
         }
 
@@ -105,6 +111,7 @@ internal sealed class VigilServer : IAsyncDisposable
         }
 
         var errors = await Instances.ApplyAsync(specs).ConfigureAwait(false);
+        Storage?.Start();
         _started = true;
         _log.LogInformation("vigil {Version} listening on {Url}, data under {Data}", VersionInfo.Version, BaseAddress, DataDirectory);
         return errors;

@@ -1,0 +1,89 @@
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.Tsdb.Tests;
+
+/// <summary>Issue 5: the head is cut into blocks every chunk range, blocks survive a restart, retention deletes whole blocks.</summary>
+public sealed class LocalStorageTests : IDisposable
+{
+    private const long Range = 60_000;
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-storage-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Head_data_is_cut_into_blocks_and_stays_queryable_across_a_restart()
+    {
+        long[] times = [.. Enumerable.Range(0, 60).Select(i => i * 5_000L)];
+        using (var storage = Open())
+        {
+            Append(storage, "a", times);
+            await storage.MaintainAsync();
+
+            // The head spanned 295 s: every whole range that ended 30 s (half a range) before its newest sample is in a block.
+            Assert.Equal([(0, 60_000), (60_000, 120_000), (120_000, 180_000), (180_000, 240_000)], storage.Blocks.Blocks.Select(b => (b.Meta.MinTime, b.Meta.MaxTime)));
+            Assert.Equal(240_000, storage.Head.MinValidTime);
+            Assert.Equal(times, Read(storage, "a"));
+            Assert.Equal(AppendError.OutOfBounds, storage.Head.Append(storage.Head.GetOrCreate(Labels.FromPairs(("__name__", "a"))), 239_999, 1));
+        }
+
+        using var reopened = Open();
+        Assert.Equal(4, reopened.Blocks.Blocks.Count);
+        Assert.Equal(240_000, reopened.PersistedBefore);
+        Assert.Equal(times.Where(t => t < 240_000), Read(reopened, "a"));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_whole_blocks_oldest_first()
+    {
+        using var storage = Open(retentionMs: 2 * Range);
+        Append(storage, "a", [.. Enumerable.Range(0, 100).Select(i => i * 5_000L)]);
+        await storage.MaintainAsync();
+
+        // Blocks end at 60 s ... 420 s; those ending two ranges or more before the newest block's end are gone.
+        Assert.All(storage.Blocks.Blocks, b => Assert.True(420_000 - b.Meta.MaxTime < 2 * Range));
+        Assert.Equal(5, storage.Counters.RetentionDeletions);
+        Assert.Equal(300_000, Read(storage, "a").Min());
+    }
+
+    [Fact]
+    public async Task Retention_by_size_keeps_the_newest_blocks_under_the_limit()
+    {
+        using var storage = Open(retentionBytes: 1);
+        Append(storage, "a", [.. Enumerable.Range(0, 60).Select(i => i * 5_000L)]);
+        await storage.MaintainAsync();
+
+        Assert.Empty(storage.Blocks.Blocks);
+        Assert.Equal(4, storage.Counters.RetentionDeletions);
+    }
+
+    private LocalStorage Open(long retentionMs = 0, long retentionBytes = 0) =>
+        new(new LocalStorageOptions(_dir, 0, retentionMs, retentionBytes) { ChunkRangeMs = Range });
+
+    private static void Append(LocalStorage storage, string name, long[] times)
+    {
+        var series = storage.Head.GetOrCreate(Labels.FromPairs(("__name__", name)));
+        foreach (long t in times)
+        {
+            Assert.Equal(AppendError.None, storage.Head.Append(series, t, t / 1000.0));
+        }
+    }
+
+    private static List<long> Read(LocalStorage storage, string name)
+    {
+        using var querier = storage.Querier();
+        using var set = querier.Select(long.MinValue, long.MaxValue, null, LabelMatcher.Equal("__name__", name));
+        var times = new List<long>();
+        while (set.MoveNext())
+        {
+            var iterator = set.Current.Iterator();
+            while (iterator.Next())
+            {
+                var (t, v) = iterator.At();
+                Assert.Equal(t / 1000.0, v);
+                times.Add(t);
+            }
+        }
+
+        return times;
+    }
+}
