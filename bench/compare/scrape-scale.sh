@@ -261,7 +261,7 @@ awk -F'\t' -v tck="$CLK_TCK" '
     { cpu[NR] = ($7 - $6) / tck / (($13 - $12) / ($17 - $16) * ($5 - $4)); hwm[NR] = $11; name[NR] = $1 }
     $1 == "vigil" { v = NR }
     END {
-        if (!v) { print "  (vigil not measured)"; exit }
+        if (!v || NR == 1) { print "  (no pair: SCRAPERS needs vigil and a peer)"; exit }
         for (i = 1; i <= NR; i++) if (i != v)
             printf "  vs %s: CPU per sample %.2fx, peak RSS %.2fx\n", name[i], cpu[v] / cpu[i], hwm[v] / hwm[i]
     }' "$RESULTS"
