@@ -1,10 +1,23 @@
 using BenchmarkDotNet.Running;
 using Vigil.Benchmarks.Push;
+using Vigil.Benchmarks.Scrape;
+using Vigil.Benchmarks.ServeTargets;
 
-// `push ...` is the load generator of bench/compare/remote-write.sh; anything else goes to BenchmarkDotNet.
+// `push ...` is the load generator of bench/compare/remote-write.sh, `serve-targets ...` the scrape targets of
+// bench/compare/scrape-scale.sh, `scrape-memory ...` its memory breakdown; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "push")
 {
     return await PushCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "serve-targets")
+{
+    return await ServeTargetsCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "scrape-memory")
+{
+    return await ScrapeMemoryCommand.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

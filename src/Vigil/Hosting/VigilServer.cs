@@ -78,7 +78,13 @@ internal sealed class VigilServer : IAsyncDisposable
     {
         var config = LoadConfig(options);
         var (host, port) = ResolveListen(options, config);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            // Vigil's config is its own YAML. The default appsettings.json source would watch the working
+            // directory recursively: from / that walks the whole filesystem, and a data directory below it
+            // turns every WAL write into an inotify event for the process.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
