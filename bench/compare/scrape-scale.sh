@@ -12,7 +12,7 @@
 #
 # Environment (defaults): TARGETS (1000), SERIES (1000) per target, INTERVAL (15s) scrape_interval, WARMUP (60)
 # seconds after the scraper is ready and before the window, WINDOW (180) seconds measured, SCRAPERS ("vigil
-# prometheus prometheus-agent"), VARIANTS (4) pages per target served in turn, CPU_TARGET (25) % of one core and
+# prometheus prometheus-agent"; also "vigil-tsdb": Vigil with its embedded TSDB on), VARIANTS (4) pages per target served in turn, CPU_TARGET (25) % of one core and
 # RSS_TARGET_MIB (600) for Vigil's PASS/FAIL, ARTIFACTS (REPO/artifacts/bench-compare) build output, KEEP_TMP (0).
 set -euo pipefail
 
@@ -113,7 +113,7 @@ write_scrape_config() {
 # Samples the scraper has appended so far: Vigil's WAL (read-only inspection, its own process), Prometheus's counters.
 samples_appended() {
     case "$SCRAPER_NAME" in
-        vigil) "$VIGIL_BIN" wal inspect "$SCRAPER_DIR/data/wal/scale" | jq '.samples' ;;
+        vigil | vigil-tsdb) "$VIGIL_BIN" wal inspect "$SCRAPER_DIR/data/wal/scale" | jq '.samples' ;;
         prometheus) curl -fsS --max-time 10 "$SCRAPER_URL/metrics" | awk '/^prometheus_tsdb_head_samples_appended_total/ { s += $NF } END { printf "%d\n", s }' ;;
         prometheus-agent) curl -fsS --max-time 10 "$SCRAPER_URL/metrics" | awk '/^prometheus_agent_samples_appended_total/ { s += $NF } END { printf "%d\n", s }' ;;
     esac
@@ -128,8 +128,11 @@ start_scraper() {
     SCRAPER_URL="http://127.0.0.1:$port"
     mkdir -p "$SCRAPER_DIR/data"
     case "$name" in
-        vigil)
+        vigil | vigil-tsdb)
             {
+                # "vigil" is the agent (WAL only, the like-for-like peer of Prometheus's agent mode and the
+                # configuration issue 4's targets are for); "vigil-tsdb" also keeps the data in its embedded TSDB.
+                [[ "$name" == vigil ]] && printf 'storage:\n  enabled: false\n'
                 printf 'metrics:\n  configs:\n    - name: scale\n      scrape_configs:\n'
                 write_scrape_config '        '
             } >"$SCRAPER_DIR/vigil.yml"

@@ -30,11 +30,14 @@ internal sealed class ScrapedSeries
     public ScrapedSeries((string Name, string Value)[] sortedLabels)
     {
         ArgumentNullException.ThrowIfNull(sortedLabels);
-        Labels = sortedLabels;
+        LabelArray = sortedLabels;
     }
 
     /// <summary>Sorted by name (ordinal); never modified after construction.</summary>
-    public IReadOnlyList<(string Name, string Value)> Labels { get; }
+    public IReadOnlyList<(string Name, string Value)> Labels => LabelArray;
+
+    /// <summary>The same labels as the array the cache keys by.</summary>
+    internal (string Name, string Value)[] LabelArray { get; }
 
     /// <summary>Free for the appender: e.g. its WAL series ref, so it looks a series up once (0 = not yet).</summary>
     public ulong Ref { get; set; }

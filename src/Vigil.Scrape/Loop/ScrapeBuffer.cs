@@ -3,15 +3,18 @@ using System.Buffers;
 namespace Vigil.Scrape.Loop;
 
 /// <summary>
-/// The body of one target's scrapes: a pooled array that keeps the size of the largest body seen, so the steady
-/// state reads into memory it already has (Prometheus sizes the next scrape buffer from the last one). One per
-/// scrape loop; not thread-safe.
+/// The body of one target's scrapes: an array rented from the shared pool for the scrape and returned after it
+/// (<see cref="Release"/>), so a thousand targets that scrape at different moments share a few arrays instead of
+/// each keeping its largest body between scrapes (issue 4's 1,000 x 1,000 memory target). The next rent asks for
+/// the last body's size, as Prometheus sizes the next scrape buffer from the last one. One per scrape loop; not
+/// thread-safe.
 /// </summary>
 internal sealed class ScrapeBuffer : IDisposable
 {
     private const int InitialSize = 16 * 1024;
 
-    private byte[] _array = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private byte[] _array = [];
+    private int _sizeHint = InitialSize;
 
     /// <summary>Bytes of the current body.</summary>
     public int Length { get; private set; }
@@ -27,6 +30,11 @@ internal sealed class ScrapeBuffer : IDisposable
     /// <summary>Free space after the body, at least <paramref name="minimum"/> bytes, growing the array if needed.</summary>
     public Memory<byte> GetFreeSpace(int minimum)
     {
+        if (_array.Length == 0)
+        {
+            _array = ArrayPool<byte>.Shared.Rent(Math.Max(_sizeHint, minimum));
+        }
+
         if (_array.Length - Length < minimum)
         {
             long wanted = Math.Max((long)_array.Length * 2, (long)Length + minimum);
@@ -46,6 +54,18 @@ internal sealed class ScrapeBuffer : IDisposable
     }
 
     public void Advance(int count) => Length += count;
+
+    /// <summary>Returns the array to the pool between scrapes; the body is gone, the next scrape rents again.</summary>
+    public void Release()
+    {
+        if (Length > 0)
+        {
+            // A little headroom, so a body that grows slowly does not copy on every scrape.
+            _sizeHint = (int)Math.Min(Math.Max(InitialSize, Length + (Length / 8)), Array.MaxLength);
+        }
+
+        Dispose();
+    }
 
     public void Dispose()
     {

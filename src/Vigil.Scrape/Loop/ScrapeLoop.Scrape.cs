@@ -72,6 +72,7 @@ internal sealed partial class ScrapeLoop
         }
 
         (error is null ? _metrics.ScrapeSuccesses : _metrics.ScrapeFailures).Inc();
+        _buffer.Release();
         _status = new TargetStatus(error is null ? TargetHealth.Up : TargetHealth.Down, start, _time.GetElapsedTime(startTicks), error);
         if (error is null)
         {

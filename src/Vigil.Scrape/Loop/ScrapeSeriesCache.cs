@@ -19,7 +19,7 @@ internal sealed class ScrapeSeriesCache
 
     private readonly Dictionary<byte[], Entry> _byRaw = new(RawKeyComparer.Instance);
     private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _byRawSpan;
-    private readonly Dictionary<string, ScrapedSeries> _byLabels = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Name, string Value)[], ScrapedSeries> _byLabels = new(LabelArrayComparer.Instance);
     private readonly (string Name, string Value)[] _targetLabels;
     private readonly bool _honorLabels;
     private readonly IReadOnlyList<RelabelConfig> _metricRelabel;
@@ -71,7 +71,7 @@ internal sealed class ScrapeSeriesCache
                 _byRaw.Remove(key);
                 if (entry.Series is { } series && series.TrackedIteration < iteration - 1 && series.AppendedIteration < iteration - 1)
                 {
-                    _byLabels.Remove(CanonicalKey(series.Labels));
+                    _byLabels.Remove(series.LabelArray);
                 }
             }
         }
@@ -110,10 +110,10 @@ internal sealed class ScrapeSeriesCache
     {
         added = false;
         _scraped.Clear();
-        _scraped.Add(("__name__", Encoding.UTF8.GetString(metricName)));
+        _scraped.Add(("__name__", LabelInterner.Intern(metricName)));
         foreach (ExpositionLabel label in labels)
         {
-            _scraped.Add((Encoding.UTF8.GetString(label.Name), Encoding.UTF8.GetString(label.Value)));
+            _scraped.Add((LabelInterner.Intern(label.Name), LabelInterner.Intern(label.Value)));
         }
 
         _builder.Reset(CollectionsMarshal.AsSpan(_scraped));
@@ -125,11 +125,10 @@ internal sealed class ScrapeSeriesCache
 
         (string Name, string Value)[] sorted = _builder.ToSortedArray();
         string? limitError = _limits.Check(sorted);
-        string canonical = CanonicalKey(sorted);
-        if (!_byLabels.TryGetValue(canonical, out ScrapedSeries? series))
+        if (!_byLabels.TryGetValue(sorted, out ScrapedSeries? series))
         {
             series = new ScrapedSeries(sorted);
-            _byLabels.Add(canonical, series);
+            _byLabels.Add(sorted, series);
             added = true;
         }
 
@@ -168,23 +167,33 @@ internal sealed class ScrapeSeriesCache
         }
     }
 
-    private static string CanonicalKey(IReadOnlyList<(string Name, string Value)> sorted)
-    {
-        var text = new StringBuilder();
-        foreach ((string name, string value) in sorted)
-        {
-            text.Append(name).Append('\xff').Append(value).Append('\xfe');
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>What a raw series became: the series to append, or null when metric_relabel_configs dropped it.</summary>
     /// <param name="Series">The interned output series, or null when dropped.</param>
     /// <param name="LimitError">Why the series breaks label_limit (or a length limit), failing every scrape that has it.</param>
     internal sealed record Entry(ScrapedSeries? Series, string? LimitError)
     {
         public long LastSeen { get; set; }
+    }
+
+    /// <summary>Equal output label sets, compared by content: one <see cref="ScrapedSeries"/> per set, with no key string.</summary>
+    private sealed class LabelArrayComparer : IEqualityComparer<(string Name, string Value)[]>
+    {
+        public static LabelArrayComparer Instance { get; } = new();
+
+        public bool Equals((string Name, string Value)[]? x, (string Name, string Value)[]? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+        public int GetHashCode((string Name, string Value)[] obj)
+        {
+            var hash = new HashCode();
+            foreach ((string name, string value) in obj)
+            {
+                hash.Add(name, StringComparer.Ordinal);
+                hash.Add(value, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
     }
 
     private sealed class RawKeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

@@ -13,7 +13,9 @@ internal sealed class WalScrapeAppender : IScrapeAppender
 {
     private readonly Wal.Wal _wal;
     private readonly List<(ScrapedSeries Series, long TimestampMs, double Value)> _pending = [];
-    private readonly WalBatch _seriesBatch = new();
+    // Only needed when a scrape brings new series; dropped after, so a thousand loops do not each keep the
+    // series buffer of their first scrape (issue 4's memory target).
+    private WalBatch? _seriesBatch;
     private readonly WalBatch _samplesBatch = new();
 
     public WalScrapeAppender(Wal.Wal wal)
@@ -32,7 +34,6 @@ internal sealed class WalScrapeAppender : IScrapeAppender
             return;
         }
 
-        _seriesBatch.Reset();
         _samplesBatch.Reset();
         var seriesCommit = ResolveNewSeries();
         foreach (var (series, timestampMs, value) in _pending)
@@ -45,6 +46,7 @@ internal sealed class WalScrapeAppender : IScrapeAppender
         if (seriesCommit is not null)
         {
             await seriesCommit.ConfigureAwait(false);
+            _seriesBatch = null;
         }
 
         await samplesCommit.ConfigureAwait(false);
@@ -63,6 +65,7 @@ internal sealed class WalScrapeAppender : IScrapeAppender
             return null;
         }
 
+        var seriesBatch = _seriesBatch = new WalBatch();
         lock (_wal.Series)
         {
             foreach (var (series, _, _) in _pending)
@@ -76,13 +79,13 @@ internal sealed class WalScrapeAppender : IScrapeAppender
                 if (!_wal.Series.TryGet(key, out var seriesRef))
                 {
                     seriesRef = _wal.Series.Add(key);
-                    _seriesBatch.AddSeries(seriesRef, key);
+                    seriesBatch.AddSeries(seriesRef, key);
                 }
 
                 series.Ref = seriesRef;
             }
 
-            return _seriesBatch.IsEmpty ? null : _wal.CommitAsync(_seriesBatch);
+            return seriesBatch.IsEmpty ? null : _wal.CommitAsync(seriesBatch);
         }
     }
 }
