@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Vigil.Common.Config;
@@ -48,15 +49,15 @@ internal sealed class ScrapeSeriesCache
     public Entry Resolve(ReadOnlySpan<byte> metricName, ExpositionLabels labels, long iteration, out bool added)
     {
         ReadOnlySpan<byte> key = BuildKey(metricName, labels);
-        if (_byRawSpan.TryGetValue(key, out Entry? entry))
+        ref Entry known = ref CollectionsMarshal.GetValueRefOrNullRef(_byRawSpan, key);
+        if (!Unsafe.IsNullRef(ref known))
         {
             added = false;
-            entry.LastSeen = iteration;
-            return entry;
+            known.LastSeen = iteration;
+            return known;
         }
 
-        entry = Create(metricName, labels, out added);
-        entry.LastSeen = iteration;
+        Entry entry = Create(metricName, labels, out added) with { LastSeen = iteration };
         _byRaw.Add(key.ToArray(), entry);
         return entry;
     }
@@ -120,7 +121,7 @@ internal sealed class ScrapeSeriesCache
         MergeTargetLabels();
         if (!Relabeler.Process(_builder, _metricRelabel))
         {
-            return new Entry(null, null);
+            return new Entry(null, null, 0);
         }
 
         (string Name, string Value)[] sorted = _builder.ToSortedArray();
@@ -132,7 +133,7 @@ internal sealed class ScrapeSeriesCache
             added = true;
         }
 
-        return new Entry(series, limitError);
+        return new Entry(series, limitError, 0);
     }
 
     // Prometheus's mutateSampleLabels: with honor_labels the scraped value wins; without, a clashing scraped label
@@ -170,10 +171,9 @@ internal sealed class ScrapeSeriesCache
     /// <summary>What a raw series became: the series to append, or null when metric_relabel_configs dropped it.</summary>
     /// <param name="Series">The interned output series, or null when dropped.</param>
     /// <param name="LimitError">Why the series breaks label_limit (or a length limit), failing every scrape that has it.</param>
-    internal sealed record Entry(ScrapedSeries? Series, string? LimitError)
-    {
-        public long LastSeen { get; set; }
-    }
+    /// <param name="LastSeen">The scrape iteration that last had this raw series.</param>
+    /// <remarks>A struct stored in the dictionary itself: one object less per series (issue 4's memory target).</remarks>
+    internal record struct Entry(ScrapedSeries? Series, string? LimitError, long LastSeen);
 
     /// <summary>Equal output label sets, compared by content: one <see cref="ScrapedSeries"/> per set, with no key string.</summary>
     private sealed class LabelArrayComparer : IEqualityComparer<(string Name, string Value)[]>

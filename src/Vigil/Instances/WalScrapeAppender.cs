@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using Vigil.Scrape.Loop;
 using Vigil.Wal;
 
@@ -9,53 +11,130 @@ namespace Vigil.Instances;
 /// exactly as the remote-write receiver does, so a series record always precedes its samples.
 /// Each <see cref="ScrapedSeries"/> caches its ref, so a known series costs no lookup.
 /// </summary>
+/// <remarks>
+/// Buffers live only from a scrape's first sample to its commit: the pending samples in a pooled array and the
+/// record bytes in a batch from a small shared pool. A thousand loops scrape at different moments, so they share a
+/// few buffers instead of each keeping its largest scrape's (issue 4's 1,000 x 1,000 memory target).
+/// </remarks>
 internal sealed class WalScrapeAppender : IScrapeAppender
 {
+    private const int MinimumPending = 64;
+    private const int PooledBatches = 16;
+
+    private static readonly ConcurrentBag<WalBatch> Batches = [];
+
     private readonly Wal.Wal _wal;
-    private readonly List<(ScrapedSeries Series, long TimestampMs, double Value)> _pending = [];
-    // Only needed when a scrape brings new series; dropped after, so a thousand loops do not each keep the
-    // series buffer of their first scrape (issue 4's memory target).
-    private WalBatch? _seriesBatch;
-    private readonly WalBatch _samplesBatch = new();
+    private (ScrapedSeries Series, long TimestampMs, double Value)[] _pending = [];
+    private int _count;
+    private int _sizeHint = MinimumPending;
 
     public WalScrapeAppender(Wal.Wal wal)
     {
         _wal = wal;
     }
 
-    public void Append(ScrapedSeries series, long timestampMs, double value) => _pending.Add((series, timestampMs, value));
+    public void Append(ScrapedSeries series, long timestampMs, double value)
+    {
+        if (_count == _pending.Length)
+        {
+            Grow();
+        }
 
-    public void Rollback() => _pending.Clear();
+        _pending[_count++] = (series, timestampMs, value);
+    }
+
+    public void Rollback() => ReleasePending();
 
     public async Task CommitAsync()
     {
-        if (_pending.Count == 0)
+        if (_count == 0)
         {
+            ReleasePending();
             return;
         }
 
-        _samplesBatch.Reset();
-        var seriesCommit = ResolveNewSeries();
-        foreach (var (series, timestampMs, value) in _pending)
+        var samples = TakeBatch();
+        var series = TakeBatch();
+        Task<WalPosition>? seriesCommit;
+        try
         {
-            _samplesBatch.AddSample(series.Ref, timestampMs, value);
+            seriesCommit = ResolveNewSeries(series);
+            foreach (var (scraped, timestampMs, value) in _pending.AsSpan(0, _count))
+            {
+                samples.AddSample(scraped.Ref, timestampMs, value);
+            }
+        }
+        finally
+        {
+            ReleasePending();
         }
 
-        _pending.Clear();
-        var samplesCommit = _wal.CommitAsync(_samplesBatch);
+        var samplesCommit = _wal.CommitAsync(samples);
         if (seriesCommit is not null)
         {
             await seriesCommit.ConfigureAwait(false);
-            _seriesBatch = null;
         }
 
         await samplesCommit.ConfigureAwait(false);
+
+        // Only after both commits finished: until then the WAL may still be reading the batches. A failed commit
+        // throws above and its batches are left to the GC, never reused while a write might hold them.
+        ReturnBatch(samples);
+        ReturnBatch(series);
     }
 
-    private Task<WalPosition>? ResolveNewSeries()
+    private static WalBatch TakeBatch()
+    {
+        if (!Batches.TryTake(out var batch))
+        {
+            batch = new WalBatch();
+        }
+
+        batch.Reset();
+        return batch;
+    }
+
+    private static void ReturnBatch(WalBatch batch)
+    {
+        if (Batches.Count < PooledBatches)
+        {
+            Batches.Add(batch);
+        }
+    }
+
+    private void Grow()
+    {
+        var bigger = ArrayPool<(ScrapedSeries, long, double)>.Shared.Rent(Math.Max(_sizeHint, _pending.Length * 2));
+        _pending.AsSpan(0, _count).CopyTo(bigger);
+        ReturnPending();
+        _pending = bigger;
+    }
+
+    private void ReleasePending()
+    {
+        if (_count > 0)
+        {
+            _sizeHint = Math.Max(MinimumPending, _count + (_count / 8));
+        }
+
+        ReturnPending();
+        _pending = [];
+        _count = 0;
+    }
+
+    private void ReturnPending()
+    {
+        if (_pending.Length > 0)
+        {
+            // Cleared so a pooled array does not keep series of a stopped loop alive.
+            ArrayPool<(ScrapedSeries, long, double)>.Shared.Return(_pending, clearArray: true);
+        }
+    }
+
+    private Task<WalPosition>? ResolveNewSeries(WalBatch seriesBatch)
     {
         var anyNew = false;
-        foreach (var pending in _pending)
+        foreach (var pending in _pending.AsSpan(0, _count))
         {
             anyNew |= pending.Series.Ref == 0;
         }
@@ -65,10 +144,9 @@ internal sealed class WalScrapeAppender : IScrapeAppender
             return null;
         }
 
-        var seriesBatch = _seriesBatch = new WalBatch();
         lock (_wal.Series)
         {
-            foreach (var (series, _, _) in _pending)
+            foreach (var (series, _, _) in _pending.AsSpan(0, _count))
             {
                 if (series.Ref != 0)
                 {
