@@ -7,7 +7,7 @@ namespace Vigil;
 
 internal static class Program
 {
-    /// <summary>Exit codes: 0 fine, 1 failed at start-up (locked WAL, port in use), 2 bad flag or config.</summary>
+    /// <summary>Exit codes: 0 fine, 1 failed at start-up (locked WAL, port in use) or a tool could not read its data, 2 bad flag or config.</summary>
     public static async Task<int> Main(string[] args)
     {
         CliCommand command;
@@ -31,6 +31,10 @@ internal static class Program
                 return 0;
             case CliCommand.WalInspect inspect:
                 return InspectWal(inspect.Directory, inspect.Series);
+            case CliCommand.TsdbAnalyze analyze:
+                return TsdbCommands.Analyze(analyze);
+            case CliCommand.TsdbDump dump:
+                return TsdbCommands.Dump(dump);
             case CliCommand.Run run:
                 return await RunAsync(run).ConfigureAwait(false);
             default:

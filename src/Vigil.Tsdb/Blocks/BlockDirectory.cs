@@ -22,14 +22,23 @@ namespace Vigil.Tsdb.Blocks;
 /// </remarks>
 internal sealed class BlockDirectory : IQueryableStorage, IDisposable
 {
+    private const string Vanished = "disappeared while being opened (compacted or deleted by a running Vigil)";
+
     private readonly Lock _lock = new();
     private readonly Action<string> _log;
     private Block[] _blocks;
     private bool _disposed;
 
-    private BlockDirectory(string path, Block[] blocks, Action<string> log) => (Path, _blocks, _log) = (path, blocks, log);
+    private BlockDirectory(string path, Block[] blocks, Action<string> log, bool readOnly, IReadOnlyList<SkippedDirectory> skipped) =>
+        (Path, _blocks, _log, IsReadOnly, Skipped) = (path, blocks, log, readOnly, skipped);
 
     public string Path { get; }
+
+    /// <summary>Opened by <see cref="OpenReadOnly"/>: nothing on disk is changed, and changes to the list are refused.</summary>
+    public bool IsReadOnly { get; }
+
+    /// <summary>Directories a read-only open left alone rather than deleting them; empty after <see cref="Open"/>.</summary>
+    public IReadOnlyList<SkippedDirectory> Skipped { get; }
 
     /// <summary>The open blocks, by minimum time (then ULID). A snapshot: compaction replaces the list, never changes it.</summary>
     public IReadOnlyList<Block> Blocks => Volatile.Read(ref _blocks);
@@ -40,28 +49,19 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     {
         log ??= static _ => { };
         Directory.CreateDirectory(path);
-        var metas = new List<(string Directory, BlockMeta Meta)>();
-        foreach (string directory in Directory.GetDirectories(path))
+        var scan = Scan(path);
+        foreach (string leftover in scan.Leftovers)
         {
-            string name = System.IO.Path.GetFileName(directory);
-            if (name.EndsWith(BlockFormat.TemporarySuffix, StringComparison.Ordinal) || name.EndsWith(BlockFormat.DeletingSuffix, StringComparison.Ordinal))
-            {
-                log($"removing {directory}, left by a block write or deletion that did not finish");
-                Directory.Delete(directory, recursive: true);
-            }
-            else if (Ulid.TryParse(name, out _))
-            {
-                metas.Add((directory, BlockMeta.Read(System.IO.Path.Combine(directory, BlockFormat.MetaFileName))));
-            }
+            log($"removing {leftover}, left by a block write or deletion that did not finish");
+            Directory.Delete(leftover, recursive: true);
         }
 
-        var superseded = Superseded(metas.Select(m => m.Meta));
         var blocks = new List<Block>();
         try
         {
-            foreach (var (directory, meta) in metas)
+            foreach (var (directory, meta) in scan.Blocks)
             {
-                if (superseded.Contains(meta.Ulid))
+                if (scan.Superseded.Contains(meta.Ulid))
                 {
                     log($"removing {directory}: it was compacted into another block before a crash or restart");
                     DeleteBlockDirectory(directory);
@@ -78,7 +78,50 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
         }
 
         DirectorySync.Fsync(path);
-        return new BlockDirectory(path, Sorted(blocks), log);
+        return new BlockDirectory(path, Sorted(blocks), log, readOnly: false, skipped: []);
+    }
+
+    /// <summary>
+    /// Opens the blocks of <paramref name="path"/> for tools (<c>vigil tsdb analyze</c>, <c>dump</c>) without changing
+    /// anything on disk: what <see cref="Open"/> would delete (leftover <c>.tmp</c> and <c>.tmp-for-deletion</c>
+    /// directories, superseded blocks) is skipped and listed in <see cref="Skipped"/>, and so is a block that
+    /// disappears while it is being opened (a running Vigil compacted or deleted it). Writing, replacing and
+    /// deleting blocks throw <see cref="InvalidOperationException"/>. Throws <see cref="DirectoryNotFoundException"/>
+    /// when <paramref name="path"/> does not exist, and <see cref="CorruptBlockException"/> as <see cref="Open"/> does.
+    /// </summary>
+    public static BlockDirectory OpenReadOnly(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new DirectoryNotFoundException($"no such directory '{path}'");
+        }
+
+        var skipped = new List<SkippedDirectory>();
+        var scan = Scan(path, skipped);
+        skipped.AddRange(scan.Leftovers.Select(static d => new SkippedDirectory(d, "a block write or deletion that is under way or did not finish")));
+        var blocks = new List<Block>();
+        try
+        {
+            foreach (var (directory, meta) in scan.Blocks)
+            {
+                if (scan.Superseded.Contains(meta.Ulid))
+                {
+                    skipped.Add(new SkippedDirectory(directory, "compacted into another block; the next start of Vigil deletes it"));
+                }
+                else if (TryOpenUnlessGone(directory, skipped) is { } block)
+                {
+                    blocks.Add(block);
+                }
+            }
+        }
+        catch
+        {
+            blocks.ForEach(b => b.Dispose());
+            throw;
+        }
+
+        skipped.Sort(static (a, b) => string.CompareOrdinal(a.Directory, b.Directory));
+        return new BlockDirectory(path, Sorted(blocks), static _ => { }, readOnly: true, skipped);
     }
 
     /// <summary>
@@ -88,6 +131,7 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     public Block? WriteBlock(IEnumerable<SeriesChunks> series, long mint, long maxt, BlockWriteOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfReadOnly();
         var meta = BlockWriter.Write(Path, series, mint, maxt, options);
         if (meta is null)
         {
@@ -128,6 +172,7 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     /// </summary>
     public void Replace(IReadOnlyCollection<Block> sources, Block replacement)
     {
+        ThrowIfReadOnly();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -146,6 +191,7 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     /// <summary>Takes <paramref name="blocks"/> out (retention) and deletes them; queries reading one finish first.</summary>
     public void Delete(IReadOnlyCollection<Block> blocks, string reason)
     {
+        ThrowIfReadOnly();
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -177,6 +223,61 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
         }
     }
 
+    /// <summary>
+    /// The directories under <paramref name="path"/>: leftovers of unfinished writes and deletions, block directories
+    /// with their metas, and the ULIDs other blocks supersede. Anything else (a future <c>wal</c>) is not listed.
+    /// With <paramref name="vanished"/>, a block whose directory disappears before its meta is read is added there
+    /// instead of failing the scan (a tool reading the directory of a running Vigil).
+    /// </summary>
+    private static (List<string> Leftovers, List<(string Directory, BlockMeta Meta)> Blocks, HashSet<Ulid> Superseded) Scan(
+        string path, List<SkippedDirectory>? vanished = null)
+    {
+        var leftovers = new List<string>();
+        var metas = new List<(string Directory, BlockMeta Meta)>();
+        foreach (string directory in Directory.GetDirectories(path))
+        {
+            string name = System.IO.Path.GetFileName(directory);
+            if (name.EndsWith(BlockFormat.TemporarySuffix, StringComparison.Ordinal) || name.EndsWith(BlockFormat.DeletingSuffix, StringComparison.Ordinal))
+            {
+                leftovers.Add(directory);
+            }
+            else if (Ulid.TryParse(name, out _))
+            {
+                try
+                {
+                    metas.Add((directory, BlockMeta.Read(System.IO.Path.Combine(directory, BlockFormat.MetaFileName))));
+                }
+                catch (IOException) when (vanished is not null && !Directory.Exists(directory))
+                {
+                    vanished.Add(new SkippedDirectory(directory, Vanished));
+                }
+            }
+        }
+
+        return (leftovers, metas, Superseded(metas.Select(m => m.Meta)));
+    }
+
+    private static Block? TryOpenUnlessGone(string directory, List<SkippedDirectory> skipped)
+    {
+        try
+        {
+            return Block.Open(directory);
+        }
+        catch (IOException) when (!Directory.Exists(directory))
+        {
+            skipped.Add(new SkippedDirectory(directory, Vanished));
+            return null;
+        }
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (IsReadOnly)
+        {
+            throw new InvalidOperationException($"the block directory {Path} was opened read-only");
+        }
+    }
+
     /// <summary>ULIDs named as a source or parent by a block other than themselves.</summary>
     internal static HashSet<Ulid> Superseded(IEnumerable<BlockMeta> metas)
     {
@@ -205,3 +306,6 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
         return [.. blocks];
     }
 }
+
+/// <summary>A directory <see cref="BlockDirectory.OpenReadOnly"/> did not open as a block, and why.</summary>
+internal readonly record struct SkippedDirectory(string Directory, string Reason);

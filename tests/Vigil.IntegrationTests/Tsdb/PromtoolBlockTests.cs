@@ -103,7 +103,7 @@ public sealed class PromtoolBlockTests
     private static string Sorted(string lines) =>
         string.Join("\n", lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var info = new ProcessStartInfo(Peers.Require("promtool"))
         {

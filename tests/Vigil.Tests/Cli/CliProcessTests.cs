@@ -19,6 +19,9 @@ public sealed class CliProcessTests
     [InlineData("run --bogus", "vigil: unknown flag '--bogus' (see vigil --help)")]
     [InlineData("run --listen nowhere", "vigil: --listen: expected HOST:PORT (e.g. 127.0.0.1:9494), got 'nowhere'")]
     [InlineData("wal inspect /definitely/not/here", "vigil: wal inspect: no such directory '/definitely/not/here'")]
+    [InlineData("tsdb analyze /definitely/not/here", "vigil: tsdb analyze: no such directory '/definitely/not/here'")]
+    [InlineData("tsdb dump /definitely/not/here", "vigil: tsdb dump: no such directory '/definitely/not/here'")]
+    [InlineData("tsdb dump --match up{ /tmp", "vigil: --match: 1:4: unexpected end of input, expected a label name or '}'")]
     public async Task Bad_flags_exit_2_with_one_line(string args, string expected)
     {
         var (code, stdout, stderr) = await VigilCli.RunAsync(args.Split(' '));
