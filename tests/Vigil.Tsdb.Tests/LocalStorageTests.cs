@@ -87,3 +87,94 @@ public sealed class LocalStorageTests : IDisposable
         return times;
     }
 }
+
+/// <summary>Issue 5, "Disk": a corrupt block is detected by checksum at open and set aside; the rest stays readable.</summary>
+public sealed class CorruptBlockTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vigil-corrupt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("flip a chunk byte")]
+    [InlineData("flip an index byte")]
+    [InlineData("truncate the index")]
+    [InlineData("truncate a chunk segment")]
+    public async Task A_corrupt_block_is_set_aside_at_open_with_one_log_line_and_the_others_stay_readable(string damage)
+    {
+        using (var storage = Open(_ => { }))
+        {
+            var series = storage.Head.GetOrCreate(Labels.FromPairs(("__name__", "a")));
+            foreach (long t in Enumerable.Range(0, 60).Select(i => i * 5_000L))
+            {
+                storage.Head.Append(series, t, t);
+            }
+
+            await storage.MaintainAsync();
+            Assert.Equal(4, storage.Blocks.Blocks.Count);
+        }
+
+        string victim = Directory.GetDirectories(_dir).Order(StringComparer.Ordinal).ElementAt(1);
+        Damage(victim, damage);
+
+        var log = new List<string>();
+        using var reopened = Open(log.Add);
+
+        Assert.Equal(3, reopened.Blocks.Blocks.Count);
+        Assert.True(Directory.Exists(victim + ".corrupt"), "the corrupt block is kept aside for inspection");
+        string line = Assert.Single(log, l => l.Contains("corrupt", StringComparison.Ordinal));
+        Assert.Contains(victim, line, StringComparison.Ordinal);
+        using var querier = reopened.Querier();
+        using var set = querier.Select(long.MinValue, long.MaxValue, null, LabelMatcher.Equal("__name__", "a"));
+        Assert.True(set.MoveNext());
+        var times = new List<long>();
+        var iterator = set.Current.Iterator();
+        while (iterator.Next())
+        {
+            times.Add(iterator.At().Timestamp);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 48).Select(i => i * 5_000L).Where(t => t is < 60_000 or >= 120_000), times);
+    }
+
+    private static void Damage(string block, string damage)
+    {
+        string index = Path.Combine(block, "index");
+        string chunks = Directory.GetFiles(Path.Combine(block, "chunks")).Single();
+        switch (damage)
+        {
+            case "flip a chunk byte":
+                Flip(chunks, new FileInfo(chunks).Length - 6);
+                break;
+            case "flip an index byte":
+                Flip(index, new FileInfo(index).Length / 2);
+                break;
+            case "truncate the index":
+                using (var file = File.OpenWrite(index))
+                {
+                    file.SetLength(file.Length - 20);
+                }
+
+                break;
+            default:
+                using (var file = File.OpenWrite(chunks))
+                {
+                    file.SetLength(file.Length - 3);
+                }
+
+                break;
+        }
+    }
+
+    private static void Flip(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = offset;
+        int b = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(b ^ 0x5a));
+    }
+
+    private LocalStorage Open(Action<string> log) =>
+        new(new LocalStorageOptions(_dir, 0) { ChunkRangeMs = 60_000 }, log);
+}

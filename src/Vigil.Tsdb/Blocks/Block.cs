@@ -64,6 +64,32 @@ internal sealed class Block : IQueryableStorage, IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads every byte the block's queries could read, checking each CRC: every series entry, every postings list
+    /// and every chunk (issue 5: a flipped byte is detected at open, not by a query later). Sequential reads of the
+    /// mapped files, about as fast as the disk. Throws <see cref="CorruptBlockException"/> naming file and offset.
+    /// </summary>
+    internal void Verify()
+    {
+        var entry = new SeriesEntry();
+        foreach (ulong seriesRef in Index.PostingsForMatchers([]))
+        {
+            Index.ReadSeries(seriesRef, entry);
+            foreach (var chunk in entry.Chunks)
+            {
+                _ = Chunks.Chunk(chunk.Ref);
+            }
+        }
+
+        foreach (string name in Index.LabelNames())
+        {
+            foreach (string value in Index.LabelValues(name))
+            {
+                _ = Index.PostingsForMatchers([LabelMatcher.Equal(name, value)]);
+            }
+        }
+    }
+
     /// <summary>A querier over the block; throws <see cref="ObjectDisposedException"/> once the block is disposed.</summary>
     public IQuerier Querier() =>
         TryAcquire() ? new BlockQuerier(this) : throw new ObjectDisposedException(nameof(Block), $"block {Ulid} is closed");

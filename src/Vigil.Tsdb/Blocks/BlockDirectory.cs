@@ -17,11 +17,15 @@ namespace Vigil.Tsdb.Blocks;
 /// <item>a block named in another block's <c>compaction.sources</c> or <c>compaction.parents</c> was compacted
 /// into that block, which was renamed into place before its sources were deleted: the source is deleted now.</item>
 /// </list>
-/// Any other problem (an unreadable meta.json, a bad magic number or CRC) stops the open with a
-/// <see cref="CorruptBlockException"/> naming the file: CONVENTIONS.md's "fail fast only at start-up".
+/// A block that fails its checks (an unreadable meta.json, a bad magic number, any CRC of its index or chunks, a
+/// truncated file: every byte is verified at open) is set aside as <c>&lt;ulid&gt;.corrupt</c> with one log line
+/// naming the file and offset, and the other blocks stay readable (issue 5, "Disk").
 /// </remarks>
 internal sealed class BlockDirectory : IQueryableStorage, IDisposable
 {
+    /// <summary>Suffix of a block set aside because it failed its checks at open.</summary>
+    public const string CorruptSuffix = ".corrupt";
+
     private const string Vanished = "disappeared while being opened (compacted or deleted by a running Vigil)";
 
     private readonly Lock _lock = new();
@@ -49,7 +53,8 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     {
         log ??= static _ => { };
         Directory.CreateDirectory(path);
-        var scan = Scan(path);
+        var corrupt = new List<(string Directory, string Reason)>();
+        var scan = Scan(path, corrupt: corrupt);
         foreach (string leftover in scan.Leftovers)
         {
             log($"removing {leftover}, left by a block write or deletion that did not finish");
@@ -68,13 +73,26 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
                     continue;
                 }
 
-                blocks.Add(Block.Open(directory));
+                if (TryOpenVerified(directory, out var block, out string? reason))
+                {
+                    blocks.Add(block!);
+                }
+                else
+                {
+                    corrupt.Add((directory, reason!));
+                }
             }
         }
         catch
         {
             blocks.ForEach(b => b.Dispose());
             throw;
+        }
+
+        foreach (var (directory, reason) in corrupt)
+        {
+            string aside = SetAside(directory);
+            log($"block {directory} is corrupt and was moved to {aside}; the other blocks stay readable: {reason}");
         }
 
         DirectorySync.Fsync(path);
@@ -230,7 +248,7 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     /// instead of failing the scan (a tool reading the directory of a running Vigil).
     /// </summary>
     private static (List<string> Leftovers, List<(string Directory, BlockMeta Meta)> Blocks, HashSet<Ulid> Superseded) Scan(
-        string path, List<SkippedDirectory>? vanished = null)
+        string path, List<SkippedDirectory>? vanished = null, List<(string Directory, string Reason)>? corrupt = null)
     {
         var leftovers = new List<string>();
         var metas = new List<(string Directory, BlockMeta Meta)>();
@@ -251,10 +269,46 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
                 {
                     vanished.Add(new SkippedDirectory(directory, Vanished));
                 }
+                catch (CorruptBlockException ex) when (corrupt is not null)
+                {
+                    corrupt.Add((directory, ex.Message));
+                }
             }
         }
 
         return (leftovers, metas, Superseded(metas.Select(m => m.Meta)));
+    }
+
+    private static bool TryOpenVerified(string directory, out Block? block, out string? reason)
+    {
+        block = null;
+        try
+        {
+            block = Block.Open(directory);
+            block.Verify();
+            reason = null;
+            return true;
+        }
+        catch (CorruptBlockException ex)
+        {
+            block?.Dispose();
+            block = null;
+            reason = ex.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Renames a corrupt block out of the way (kept for inspection, never read again), returning where it went.</summary>
+    private static string SetAside(string directory)
+    {
+        string target = directory + CorruptSuffix;
+        for (int n = 1; Directory.Exists(target); n++)
+        {
+            target = directory + CorruptSuffix + "." + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Directory.Move(directory, target);
+        return target;
     }
 
     private static Block? TryOpenUnlessGone(string directory, List<SkippedDirectory> skipped)

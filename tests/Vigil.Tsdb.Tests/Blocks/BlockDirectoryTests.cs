@@ -81,7 +81,7 @@ public sealed class BlockDirectoryTests
     }
 
     [Fact]
-    public void Blocks_are_listed_by_minimum_time_and_a_corrupt_one_stops_the_open()
+    public void Blocks_are_listed_by_minimum_time_and_a_corrupt_one_is_set_aside_with_a_log_line_naming_file_and_reason()
     {
         using var temp = new TempDirectory();
         using var head = FilledHead(series: 2, samples: 3 * 480);
@@ -98,9 +98,14 @@ public sealed class BlockDirectoryTests
         byte[] bytes = File.ReadAllBytes(index);
         bytes[0] ^= 0xFF;
         File.WriteAllBytes(index, bytes);
-        var e = Assert.Throws<CorruptBlockException>(() => BlockDirectory.Open(temp.Path));
-        Assert.Equal(index, e.File);
-        Assert.Contains("magic", e.Message, StringComparison.Ordinal);
+        var log = new List<string>();
+        using var reopened = BlockDirectory.Open(temp.Path, log.Add);
+        Assert.Equal([early.Ulid, Assert.Single(reopened.Blocks, b => b.Ulid != early.Ulid).Ulid], reopened.Blocks.Select(b => b.Ulid));
+        Assert.DoesNotContain(late.Ulid, reopened.Blocks.Select(b => b.Ulid));
+        string line = Assert.Single(log);
+        Assert.Contains(index, line, StringComparison.Ordinal);
+        Assert.Contains("magic", line, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(BlockPath(temp.Path, late) + BlockDirectory.CorruptSuffix));
     }
 
     [Fact]
