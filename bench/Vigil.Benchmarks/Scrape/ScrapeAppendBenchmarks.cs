@@ -25,7 +25,7 @@ public class ScrapeAppendBenchmarks
     private string _walDirectory = "";
     private List<ScrapedSeries> _previous = [];
     private List<ScrapedSeries> _current = [];
-    private long _iteration;
+    private int _iteration;
     private long _timestampMs = 1_700_000_000_000;
 
     /// <summary>The parser benchmarks' pages (Prometheus text): node-1MiB and highcard-10MiB.</summary>

@@ -103,13 +103,12 @@ internal static class ScrapeMemoryCommand
     private static void PrintCacheBreakdown(LoopState[] loops, long rawKeyBytes, long series)
     {
         var strings = new HashSet<string>(ReferenceEqualityComparer.Instance);
-        long stringBytes = 0, canonicalChars = 0, arrays = 0;
+        long stringBytes = 0, arrays = 0;
         foreach (ScrapedSeries s in loops.SelectMany(static l => l.Series))
         {
             arrays += 24 + (16 * s.Labels.Count);
             foreach ((string name, string value) in s.Labels)
             {
-                canonicalChars += name.Length + value.Length + 2;
                 foreach (string text in (ReadOnlySpan<string>)[name, value])
                 {
                     if (strings.Add(text))
@@ -122,37 +121,29 @@ internal static class ScrapeMemoryCommand
 
         Console.WriteLine(FormattableString.Invariant($"    of which (estimated from object layouts, x64):"));
         Line("raw key byte[] (UTF-8 name + labels)", (series * 24) + rawKeyBytes, series);
-        Line("canonical key strings (UTF-16)", (series * 22) + (canonicalChars * 2), series);
-        Line("label name/value strings, one copy per series", stringBytes, series);
+        Line("label name/value strings (interned, shared)", stringBytes, series);
         Line("sorted label arrays ((string, string)[])", arrays, series);
-        Line("ScrapedSeries + Entry objects", series * (48 + 40), series);
+        Line("ScrapedSeries objects (entries are structs)", series * 40, series);
         Console.WriteLine(FormattableString.Invariant($"      ({strings.Count} distinct string objects for {series} series)"));
     }
 
     /// <summary>
-    /// The buffers each loop's appender keeps after its first commit (read by reflection: they are private, and this is
-    /// a measurement, not a contract); the rest of the stage is the WAL's series table.
+    /// What each loop's appender keeps between scrapes: nothing. Pending samples live in a pooled array and record
+    /// bytes in a batch from a small shared pool, only from a scrape's first sample to its commit (read by
+    /// reflection: a measurement, not a contract); the rest of the stage is the WAL's series table.
     /// </summary>
     private static void PrintAppenderBreakdown(LoopState[] loops, long series)
     {
         const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
-        long seriesBuffers = 0, sampleBuffers = 0, pending = 0;
+        long pending = 0;
         foreach (LoopState loop in loops)
         {
-            WalScrapeAppender appender = loop.Appender!;
-            seriesBuffers += BatchBuffer(Field(appender, "_seriesBatch"), "_series");
-            sampleBuffers += BatchBuffer(Field(appender, "_samplesBatch"), "_samples");
-            var list = (System.Collections.IList)Field(appender, "_pending");
-            pending += 24 + (24L * (int)list.GetType().GetProperty("Capacity")!.GetValue(list)!);
+            var array = (Array)typeof(WalScrapeAppender).GetField("_pending", Private)!.GetValue(loop.Appender!)!;
+            pending += array.Length == 0 ? 0 : 24 + (24L * array.Length);
         }
 
         Console.WriteLine("    of which, per loop's WalScrapeAppender (exact capacities):");
-        Line("series-record buffer kept from the first scrape", seriesBuffers, series);
-        Line("samples-record buffer", sampleBuffers, series);
-        Line("_pending list", pending, series);
-
-        static object Field(object owner, string name) => owner.GetType().GetField(name, Private)!.GetValue(owner)!;
-        static long BatchBuffer(object batch, string name) => 24 + ((byte[])Field(batch, name)).Length;
+        Line("pending samples kept between scrapes", pending, series);
     }
 
     private static void Line(string what, long bytes, long series) =>

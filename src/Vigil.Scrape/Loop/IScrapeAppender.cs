@@ -43,10 +43,10 @@ internal sealed class ScrapedSeries
     public ulong Ref { get; set; }
 
     /// <summary>The scrape iteration that last appended a sample of this series (duplicate detection).</summary>
-    internal long AppendedIteration { get; set; } = -1;
+    internal int AppendedIteration { get; set; } = -1;
 
     /// <summary>The scrape iteration that last saw this series without an explicit timestamp (staleness).</summary>
-    internal long TrackedIteration { get; set; } = -1;
+    internal int TrackedIteration { get; set; } = -1;
 
     /// <summary>The value of <paramref name="name"/>, or null.</summary>
     public string? Get(string name)

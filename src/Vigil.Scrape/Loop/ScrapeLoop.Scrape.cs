@@ -9,7 +9,9 @@ internal sealed partial class ScrapeLoop
     // scrape, and those seen so far in this one. Series with an exposed timestamp are not tracked, as in Prometheus.
     private List<ScrapedSeries> _previous = [];
     private List<ScrapedSeries> _current = [];
-    private long _iteration;
+    // An int, like the series' marks that copy it: 2^31 scrapes outlast any process, and 4 bytes a series count at
+    // a million series (issue 4's memory target).
+    private int _iteration;
 
     /// <summary>What one scrape counted, for the synthetic series.</summary>
     private struct ScrapeCounts

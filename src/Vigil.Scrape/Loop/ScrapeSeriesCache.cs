@@ -20,7 +20,8 @@ internal sealed class ScrapeSeriesCache
 
     private readonly Dictionary<byte[], Entry> _byRaw = new(RawKeyComparer.Instance);
     private readonly Dictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<byte>> _byRawSpan;
-    private readonly Dictionary<(string Name, string Value)[], ScrapedSeries> _byLabels = new(LabelArrayComparer.Instance);
+    // A set of the series themselves, compared by labels: no separate key per series (issue 4's memory target).
+    private readonly HashSet<ScrapedSeries> _byLabels = new(SeriesLabelsComparer.Instance);
     private readonly (string Name, string Value)[] _targetLabels;
     private readonly bool _honorLabels;
     private readonly IReadOnlyList<RelabelConfig> _metricRelabel;
@@ -46,7 +47,7 @@ internal sealed class ScrapeSeriesCache
     /// The entry of the sample's series; <paramref name="added"/> is true when its output label set was new to
     /// this cache (Prometheus's scrape_series_added counts those).
     /// </summary>
-    public Entry Resolve(ReadOnlySpan<byte> metricName, ExpositionLabels labels, long iteration, out bool added)
+    public Entry Resolve(ReadOnlySpan<byte> metricName, ExpositionLabels labels, int iteration, out bool added)
     {
         ReadOnlySpan<byte> key = BuildKey(metricName, labels);
         ref Entry known = ref CollectionsMarshal.GetValueRefOrNullRef(_byRawSpan, key);
@@ -63,7 +64,7 @@ internal sealed class ScrapeSeriesCache
     }
 
     /// <summary>Forgets series not seen for two scrapes, so a target that churns series does not grow us forever.</summary>
-    public void Sweep(long iteration)
+    public void Sweep(int iteration)
     {
         foreach ((byte[] key, Entry entry) in _byRaw)
         {
@@ -72,7 +73,7 @@ internal sealed class ScrapeSeriesCache
                 _byRaw.Remove(key);
                 if (entry.Series is { } series && series.TrackedIteration < iteration - 1 && series.AppendedIteration < iteration - 1)
                 {
-                    _byLabels.Remove(series.LabelArray);
+                    _byLabels.Remove(series);
                 }
             }
         }
@@ -126,10 +127,11 @@ internal sealed class ScrapeSeriesCache
 
         (string Name, string Value)[] sorted = _builder.ToSortedArray();
         string? limitError = _limits.Check(sorted);
-        if (!_byLabels.TryGetValue(sorted, out ScrapedSeries? series))
+        var created = new ScrapedSeries(sorted);
+        if (!_byLabels.TryGetValue(created, out ScrapedSeries? series))
         {
-            series = new ScrapedSeries(sorted);
-            _byLabels.Add(sorted, series);
+            series = created;
+            _byLabels.Add(series);
             added = true;
         }
 
@@ -173,20 +175,20 @@ internal sealed class ScrapeSeriesCache
     /// <param name="LimitError">Why the series breaks label_limit (or a length limit), failing every scrape that has it.</param>
     /// <param name="LastSeen">The scrape iteration that last had this raw series.</param>
     /// <remarks>A struct stored in the dictionary itself: one object less per series (issue 4's memory target).</remarks>
-    internal record struct Entry(ScrapedSeries? Series, string? LimitError, long LastSeen);
+    internal record struct Entry(ScrapedSeries? Series, string? LimitError, int LastSeen);
 
-    /// <summary>Equal output label sets, compared by content: one <see cref="ScrapedSeries"/> per set, with no key string.</summary>
-    private sealed class LabelArrayComparer : IEqualityComparer<(string Name, string Value)[]>
+    /// <summary>Series compared by their output labels: one <see cref="ScrapedSeries"/> per set, with no key string.</summary>
+    private sealed class SeriesLabelsComparer : IEqualityComparer<ScrapedSeries>
     {
-        public static LabelArrayComparer Instance { get; } = new();
+        public static SeriesLabelsComparer Instance { get; } = new();
 
-        public bool Equals((string Name, string Value)[]? x, (string Name, string Value)[]? y) =>
-            ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+        public bool Equals(ScrapedSeries? x, ScrapedSeries? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.LabelArray.AsSpan().SequenceEqual(y.LabelArray));
 
-        public int GetHashCode((string Name, string Value)[] obj)
+        public int GetHashCode(ScrapedSeries obj)
         {
             var hash = new HashCode();
-            foreach ((string name, string value) in obj)
+            foreach ((string name, string value) in obj.LabelArray)
             {
                 hash.Add(name, StringComparer.Ordinal);
                 hash.Add(value, StringComparer.Ordinal);
