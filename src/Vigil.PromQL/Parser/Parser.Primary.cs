@@ -161,8 +161,10 @@ internal sealed partial class Parser
                 case TokenKind.RightParen:
                     return (args, Next().Range.End);
                 case TokenKind.Comma:
+                    // yacc reduces the trailing-comma rule by default for any token that cannot start an
+                    // argument, so "f(x, on)" and "f(x,,y)" report the comma too, not the token after it.
                     var comma = Next();
-                    if (NextIs(TokenKind.RightParen))
+                    if (!CanStartExpression(Peek().Kind))
                     {
                         throw Error(comma.Range, "trailing commas not allowed in function call args");
                     }

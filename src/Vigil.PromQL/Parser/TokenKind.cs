@@ -137,8 +137,11 @@ internal static class TokenKinds
         or TokenKind.MetricIdentifier or TokenKind.By or TokenKind.Without or TokenKind.Offset or TokenKind.And
         or TokenKind.Or or TokenKind.Unless or TokenKind.Start or TokenKind.End;
 
-    /// <summary>Tokens accepted as a label in <c>by (...)</c>, <c>on (...)</c> and friends (the grammar's <c>maybe_label</c>).</summary>
-    public static bool CanBeGroupingLabel(this TokenKind kind) => kind.IsAggregator() || kind.IsKeyword() || kind is
+    /// <summary>
+    /// Tokens accepted as a label in <c>by (...)</c>, <c>on (...)</c> and friends (the grammar's <c>maybe_label</c>):
+    /// every keyword but <c>without</c>, which 2.42's list leaves out.
+    /// </summary>
+    public static bool CanBeGroupingLabel(this TokenKind kind) => kind.IsAggregator() || (kind.IsKeyword() && kind != TokenKind.Without) || kind is
         TokenKind.Identifier or TokenKind.MetricIdentifier or TokenKind.And or TokenKind.Or or TokenKind.Unless
         or TokenKind.Atan2 or TokenKind.Start or TokenKind.End;
 
