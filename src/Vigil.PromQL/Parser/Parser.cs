@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL;
 
@@ -42,6 +43,35 @@ internal sealed partial class Parser
         // Prometheus type-checks only a query without syntax errors, so a syntax error anywhere wins.
         parser.Check(expr);
         return expr;
+    }
+
+    /// <summary>
+    /// Parses a series selector alone (<c>up{job="api"}</c>, <c>{__name__=~"a.*"}</c>), Prometheus's
+    /// <c>ParseMetricSelector</c>, for <c>match[]</c> parameters: anything more (a range, an offset, an operator) is a
+    /// syntax error, and, as there, nothing is type-checked, so the caller refuses empty selectors in its own words
+    /// (the HTTP API: "match[] must contain at least one non-empty matcher").
+    /// </summary>
+    public static IReadOnlyList<LabelMatcher> ParseMetricSelector(string selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        var parser = new Parser(selector);
+        var name = parser.Peek();
+        VectorSelector vs;
+        if (name.Kind == TokenKind.LeftBrace)
+        {
+            vs = parser.ParseVectorSelector(null);
+        }
+        else if (name.Kind.CanBeMetricName())
+        {
+            parser.Next();
+            vs = parser.ParseVectorSelector(name);
+        }
+        else
+        {
+            throw parser.Unexpected();
+        }
+
+        return parser.NextIs(TokenKind.Eof) ? vs.Matchers : throw parser.Unexpected();
     }
 
     private Expr ParseQuery()
