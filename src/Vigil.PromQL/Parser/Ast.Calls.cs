@@ -60,11 +60,11 @@ internal sealed class AggregateExpr : Expr
     /// <summary>True for <c>without</c>; false for <c>by</c> or no grouping.</summary>
     public bool Without { get; init; }
 
-    public required PositionRange Range { get; init; }
+    public required PositionRange PosRange { get; init; }
 
     public override ValueType Type => ValueType.Vector;
 
-    public override PositionRange Position => Range;
+    public override PositionRange Position => PosRange;
 
     /// <summary>Grouping first, always: <c>sum by (a) (x)</c>; <c>by ()</c> disappears, <c>without ()</c> stays.</summary>
     public override void AppendTo(StringBuilder sb)
@@ -94,11 +94,11 @@ internal sealed class Call : Expr
 
     public required IReadOnlyList<Expr> Args { get; init; }
 
-    public required PositionRange Range { get; init; }
+    public required PositionRange PosRange { get; init; }
 
     public override ValueType Type => Function.ReturnType;
 
-    public override PositionRange Position => Range;
+    public override PositionRange Position => PosRange;
 
     public override void AppendTo(StringBuilder sb)
     {

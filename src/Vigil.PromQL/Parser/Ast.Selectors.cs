@@ -24,11 +24,11 @@ internal sealed class VectorSelector : Expr
     /// <summary>The @ modifier's <c>start()</c> or <c>end()</c>, when written.</summary>
     public AtModifier StartOrEnd { get; set; }
 
-    public required PositionRange Range { get; set; }
+    public required PositionRange PosRange { get; set; }
 
     public override ValueType Type => ValueType.Vector;
 
-    public override PositionRange Position => Range;
+    public override PositionRange Position => PosRange;
 
     public override void AppendTo(StringBuilder sb)
     {

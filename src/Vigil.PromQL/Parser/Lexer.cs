@@ -23,8 +23,6 @@ internal sealed partial class Lexer(string input)
     private bool _durationNext;
     private bool _done;
 
-    public string Input => input;
-
     /// <summary>The next token, comments included.</summary>
     public Token Next()
     {

@@ -53,7 +53,7 @@ internal sealed partial class Parser
             Expr = args[expected - 1],
             Grouping = grouping,
             Without = without,
-            Range = range,
+            PosRange = range,
         };
     }
 

@@ -32,7 +32,7 @@ internal sealed partial class Parser
             case VectorSelector vs:
                 CheckOffsetUnset(vs.Offset, expr);
                 vs.Offset = offset;
-                vs.Range = vs.Range with { End = token.Range.End };
+                vs.PosRange = vs.PosRange with { End = token.Range.End };
                 break;
             case MatrixSelector ms:
                 CheckOffsetUnset(ms.VectorSelector.Offset, expr);
@@ -126,7 +126,7 @@ internal sealed partial class Parser
             case VectorSelector vs:
                 CheckAtUnset(vs.Timestamp, vs.StartOrEnd, expr);
                 (vs.Timestamp, vs.StartOrEnd) = (timestamp, startOrEnd);
-                vs.Range = vs.Range with { End = end };
+                vs.PosRange = vs.PosRange with { End = end };
                 break;
             case MatrixSelector ms:
                 CheckAtUnset(ms.VectorSelector.Timestamp, ms.VectorSelector.StartOrEnd, expr);

@@ -70,7 +70,7 @@ internal sealed partial class Parser
             matchers.Add(LabelMatcher.Equal("__name__", metric));
         }
 
-        return new VectorSelector { Name = metric, Matchers = matchers, Range = range };
+        return new VectorSelector { Name = metric, Matchers = matchers, PosRange = range };
     }
 
     /// <summary><c>{label op "value", ...}</c>, a trailing comma allowed; returns the range of the braces.</summary>
@@ -141,7 +141,7 @@ internal sealed partial class Parser
             throw Error(name.Range, "unknown function with name " + GoText.Quote(name.Text));
         }
 
-        return new Call { Function = function, Args = args, Range = new PositionRange(name.Position, end) };
+        return new Call { Function = function, Args = args, PosRange = new PositionRange(name.Position, end) };
     }
 
     /// <summary>The arguments after "(" up to ")", for calls and aggregations; returns where ")" ends.</summary>
