@@ -50,7 +50,8 @@ internal static class ValueTypes
 /// <summary>
 /// A node of the PromQL syntax tree (Prometheus's <c>parser.Expr</c>). <see cref="ToString"/> prints PromQL the
 /// way Prometheus 2.42's <c>String()</c> does: canonical spacing, sorted matchers, <c>sum by (a) (x)</c>, durations
-/// normalised (<c>90d</c>), numbers as Go prints floats; /api/v1/format_query answers with it.
+/// normalised (<c>90d</c>), numbers as Go prints floats. /api/v1/format_query answers with this text when it
+/// fits in 100 characters; longer ones Prometheus breaks over lines (its prettier, not yet ported).
 /// </summary>
 /// <remarks>
 /// The parser sets modifiers (offset, @, end positions) after building a node, as Prometheus's does; once

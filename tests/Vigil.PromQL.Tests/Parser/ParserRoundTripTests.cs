@@ -1,7 +1,8 @@
 namespace Vigil.PromQL.Tests;
 
 /// <summary>
-/// Valid queries and how Prometheus prints them back (its <c>String()</c>, what /api/v1/format_query answers).
+/// Valid queries and how Prometheus prints them back (its <c>String()</c>, which /api/v1/format_query answers for
+/// expressions of up to 100 characters).
 /// Every expected text was checked against Prometheus 2.42's format_query for the query beside it.
 /// </summary>
 public sealed class ParserRoundTripTests
