@@ -90,23 +90,7 @@ public class BlockBenchmarks
     [Benchmark]
     public double SelectEqualAndRegex() => SelectAndRead(_regex);
 
-    private double SelectAndRead(LabelMatcher[] matchers)
-    {
-        double sum = 0;
-        using var querier = _blocks.Querier();
-        using var set = querier.Select(0, long.MaxValue, null, matchers);
-        while (set.MoveNext())
-        {
-            var it = _reuse = set.Current.Iterator(_reuse);
-            while (it.Next())
-            {
-                sum += it.At().Value;
-            }
-        }
+    private double SelectAndRead(LabelMatcher[] matchers) => TsdbBench.SelectAndRead(_blocks, matchers, ref _reuse);
 
-        return sum;
-    }
-
-    private static string[] Values(string prefix, int count, string format) =>
-        Enumerable.Range(0, count).Select(i => prefix + i.ToString(format, CultureInfo.InvariantCulture)).ToArray();
+    private static string[] Values(string prefix, int count, string format) => TsdbBench.Values(prefix, count, format);
 }

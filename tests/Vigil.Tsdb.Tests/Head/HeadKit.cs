@@ -29,25 +29,8 @@ internal static class HeadKit
     public static List<(Labels Labels, List<(long T, ulong Bits)> Samples)> Select(
         Head head, long mint, long maxt, params LabelMatcher[] matchers)
     {
-        var result = new List<(Labels, List<(long, ulong)>)>();
         using var querier = head.Querier();
-        using var set = querier.Select(mint, maxt, null, matchers);
-        ISampleIterator? reuse = null;
-        while (set.MoveNext())
-        {
-            var it = set.Current.Iterator(reuse);
-            reuse = it;
-            var samples = new List<(long, ulong)>();
-            while (it.Next())
-            {
-                var (t, v) = it.At();
-                samples.Add((t, Bits(v)));
-            }
-
-            result.Add((set.Current.Labels, samples));
-        }
-
-        return result;
+        return Vigil.Tsdb.Tests.BlockTests.BlockKit.Read(querier, mint, maxt, matchers);
     }
 
     /// <summary>The samples of the one series with exactly <paramref name="labels"/>, over all time.</summary>
