@@ -92,15 +92,6 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-wait_ready() {
-    local name="$1" pid="$2" url="$3"
-    for _ in $(seq 1 600); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
-        curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    die "$name not ready at $url after 60 s"
-}
 
 # metric FILE NAME [LABEL_SUBSTRING]: value of the first sample of NAME whose label set contains the substring
 # (Vigil prints instance before endpoint); empty when absent.
@@ -124,12 +115,6 @@ jmetric_float() {
     [[ "$v" =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] && echo "$v" || echo null
 }
 
-cpu_ticks() {
-    local stat rest
-    stat="$(cat "/proc/$1/stat")"
-    rest="${stat##*) }"
-    awk '{ print $12 + $13 }' <<<"$rest"
-}
 
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 

@@ -66,3 +66,17 @@ build_release() {
     BENCH_DLL="$ARTIFACTS/bin/Vigil.Benchmarks/release/Vigil.Benchmarks.dll"
     [[ -x "$VIGIL_BIN" && -f "$BENCH_DLL" ]] || die "build output missing: $VIGIL_BIN or $BENCH_DLL"
 }
+
+# wait_ready NAME PID URL: until URL answers 2xx (60 s at most); fails if the process exits first.
+wait_ready() {
+    local name="$1" pid="$2" url="$3"
+    for _ in $(seq 1 600); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+        curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    die "$name not ready at $url after 60 s"
+}
+
+# cpu_ticks PID: utime + stime of the process (/proc/PID/stat fields 14 and 15; the name may hold spaces).
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }

@@ -74,20 +74,10 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
-cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; } # utime + stime (fields 14, 15)
 status_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 now() { date +%s.%N; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-wait_ready() {
-    local url="$1" pid="$2" name="$3"
-    for _ in $(seq 1 600); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
-        curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    die "$name not ready at $url after 60 s"
-}
 
 # The scrape config both scrapers get, indented for their file (Vigil nests it in an instance).
 write_scrape_config() {
@@ -152,7 +142,7 @@ start_scraper() {
         *) die "unknown scraper '$name' (SCRAPERS takes vigil, prometheus, prometheus-agent)" ;;
     esac
     SCRAPER_PID=$!
-    wait_ready "$SCRAPER_URL/-/ready" "$SCRAPER_PID" "$name"
+    wait_ready "$name" "$SCRAPER_PID" "$SCRAPER_URL/-/ready"
 }
 
 # Targets API (both speak Prometheus's shape): "up total mean-ms max-ms".
@@ -181,7 +171,7 @@ TARGETS_ADDRESS="127.0.0.1:$port"
 dotnet "$BENCH_DLL" serve-targets --listen "$TARGETS_ADDRESS" --targets "$TARGETS" --series "$SERIES" --variants "$VARIANTS" \
     >"$WORK/targets.out" 2>"$WORK/targets.err" &
 TARGETS_PID=$!
-wait_ready "http://$TARGETS_ADDRESS/-/ready" "$TARGETS_PID" serve-targets
+wait_ready serve-targets "$TARGETS_PID" "http://$TARGETS_ADDRESS/-/ready"
 log "$(head -n 1 "$WORK/targets.err")"
 
 RESULTS="$WORK/results.tsv"
