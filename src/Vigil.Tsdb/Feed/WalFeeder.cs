@@ -39,6 +39,7 @@ internal sealed class FeedCounters
     private long _samples;
     private long _unknownSeries;
     private long _corruptRecords;
+    private long _alreadyPersisted;
 
     public long Samples => Interlocked.Read(ref _samples);
 
@@ -62,6 +63,17 @@ internal sealed class FeedCounters
     public long UnknownSeries => Interlocked.Read(ref _unknownSeries);
 
     public long CorruptRecords => Interlocked.Read(ref _corruptRecords);
+
+    /// <summary>Samples skipped because a block already holds their time (a replay after a restart).</summary>
+    public long AlreadyPersisted => Interlocked.Read(ref _alreadyPersisted);
+
+    internal void AddAlreadyPersisted(long count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _alreadyPersisted, count);
+        }
+    }
 
     internal void AddSamples(long count) => Interlocked.Add(ref _samples, count);
 
@@ -259,10 +271,18 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
 
     private void AppendSamples(ReadOnlySpan<byte> payload, int segment)
     {
-        long stored = 0, unknown = 0, maxTime = long.MinValue;
+        long stored = 0, unknown = 0, persisted = 0, maxTime = long.MinValue;
+        long persistedBefore = _persistedBefore();
         foreach (WalSample sample in WalRecordDecoder.EnumerateSamples(payload))
         {
             maxTime = Math.Max(maxTime, sample.TimestampMs);
+            if (sample.TimestampMs < persistedBefore)
+            {
+                // A replay after a restart re-reads segments whose samples blocks already hold: not a refusal.
+                persisted++;
+                continue;
+            }
+
             if (!_state.Refs.TryGetValue(sample.Ref, out var series))
             {
                 // A series record always precedes its samples; only a truncated checkpoint could lose one.
@@ -294,6 +314,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         }
 
         Counters.AddSamples(stored);
+        Counters.AddAlreadyPersisted(persisted);
         NoteSegment(segment, maxTime);
         if (unknown > 0)
         {

@@ -13,6 +13,7 @@ internal sealed class TsdbMetrics
     private readonly MetricFamily<Counter> _fed;
     private readonly MetricFamily<Counter> _refused;
     private readonly MetricFamily<Counter> _unknown;
+    private readonly MetricFamily<Counter> _persisted;
 
     public TsdbMetrics(MetricsScope processScope, LocalStorage storage)
     {
@@ -36,6 +37,8 @@ internal sealed class TsdbMetrics
         processScope.Counter("vigil_tsdb_retention_deletions_total", "Blocks deleted by retention_time or retention_size.").SetSource(() => counters.RetentionDeletions);
         _fed = processScope.CounterFamily("vigil_tsdb_wal_samples_total", "Samples read from an instance WAL into the head.", "instance");
         _refused = processScope.CounterFamily("vigil_tsdb_wal_samples_refused_total", "Samples from an instance WAL the head refused, by reason.", "instance", "reason");
+        _persisted = processScope.CounterFamily(
+            "vigil_tsdb_wal_samples_already_in_blocks_total", "WAL samples skipped on replay because a block already holds their time.", "instance");
         _unknown = processScope.CounterFamily("vigil_tsdb_wal_unknown_series_samples_total", "WAL samples whose series record was never seen.", "instance");
     }
 
@@ -46,6 +49,7 @@ internal sealed class TsdbMetrics
         ArgumentNullException.ThrowIfNull(counters);
         runScope.Child(_fed, instance).SetSource(() => counters.Samples);
         runScope.Child(_unknown, instance).SetSource(() => counters.UnknownSeries);
+        runScope.Child(_persisted, instance).SetSource(() => counters.AlreadyPersisted);
         var refused = runScope.Partition(_refused, instance);
         foreach (var error in Enum.GetValues<AppendError>().Where(e => e != AppendError.None))
         {

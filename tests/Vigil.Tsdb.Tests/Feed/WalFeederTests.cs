@@ -78,6 +78,24 @@ public sealed class WalFeederTests : IDisposable
     }
 
     [Fact]
+    public async Task Samples_blocks_already_hold_are_skipped_on_replay_and_counted_apart()
+    {
+        await using (var wal = OpenWal())
+        {
+            await WriteAsync(wal, "a", (1000, 1), (2000, 2), (3000, 3));
+        }
+
+        var sink = new RecordingSink();
+        await using var feeder = new WalFeeder(new FeedState(_dir), sink, _ => { }, TimeSpan.FromMilliseconds(10), persistedBefore: () => 2000);
+        feeder.Start();
+        await feeder.CaughtUp.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["a@2000=2", "a@3000=3"], sink.Appended());
+        Assert.Equal(1, feeder.Counters.AlreadyPersisted);
+        Assert.Equal(0, feeder.Counters.Refused);
+    }
+
+    [Fact]
     public async Task Refused_samples_are_counted_by_reason_and_feeding_goes_on()
     {
         await using (var wal = OpenWal())
