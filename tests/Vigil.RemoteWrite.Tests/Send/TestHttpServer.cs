@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Vigil.TestShared;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -19,11 +20,8 @@ internal sealed record CannedResponse(int Status, string Body = "", (string Name
 /// <see cref="Respond"/>, one request per connection (Connection: close). Enough for a client test, and it sees
 /// exactly the bytes the client sent.
 /// </summary>
-internal sealed class TestHttpServer : IAsyncDisposable
+internal sealed class TestHttpServer : LoopbackHttpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accept;
     private readonly X509Certificate2? _certificate;
 
     /// <param name="certificate">When set, the server speaks TLS with it (https).</param>
@@ -31,41 +29,16 @@ internal sealed class TestHttpServer : IAsyncDisposable
     {
         Respond = respond;
         _certificate = certificate;
-        _listener.Start();
-        _accept = AcceptLoopAsync();
+        Start();
     }
 
     public Func<ReceivedRequest, CannedResponse> Respond { get; set; }
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
-    public Uri Url => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/api/v1/write");
+    public Uri Url => new($"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}/api/v1/write");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accept;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
@@ -84,7 +57,7 @@ internal sealed class TestHttpServer : IAsyncDisposable
                 CannedResponse response = Respond(request);
                 if (response.Hang)
                 {
-                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    await Task.Delay(Timeout.Infinite, Stopping);
                 }
 
                 byte[] body = Encoding.UTF8.GetBytes(response.Body);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
+using Vigil.TestShared;
 using System.Text;
 
 namespace Vigil.Scrape.Tests.Loop;
@@ -42,19 +43,15 @@ internal sealed record TargetResponse(
 /// A scrape target on 127.0.0.1:0 speaking just enough HTTP/1.1: one request per connection (Connection: close),
 /// answered by <see cref="Respond"/>, which tests may swap between scrapes. It records request headers.
 /// </summary>
-internal sealed class TestTargetServer : IAsyncDisposable
+internal sealed class TestTargetServer : LoopbackHttpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accept;
 
     private volatile TargetResponse _response;
 
     public TestTargetServer(TargetResponse response)
     {
         _response = response;
-        _listener.Start();
-        _accept = AcceptLoopAsync();
+        Start();
     }
 
     public TargetResponse Response
@@ -66,33 +63,9 @@ internal sealed class TestTargetServer : IAsyncDisposable
     /// <summary>Header blocks of the requests received, lower-cased names.</summary>
     public ConcurrentQueue<Dictionary<string, string>> Requests { get; } = new();
 
-    public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/metrics");
+    public Uri Url => new($"http://127.0.0.1:{Port}/metrics");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accept;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
@@ -103,7 +76,7 @@ internal sealed class TestTargetServer : IAsyncDisposable
                 TargetResponse response = Response;
                 if (response.Hang)
                 {
-                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    await Task.Delay(Timeout.Infinite, Stopping);
                 }
 
                 byte[] body = response.Body;
@@ -117,22 +90,22 @@ internal sealed class TestTargetServer : IAsyncDisposable
                 }
 
                 head.Append("\r\n");
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), _stop.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), Stopping);
                 if (response.ByteDelay > TimeSpan.Zero)
                 {
                     for (int i = 0; i < body.Length; i++)
                     {
-                        await stream.WriteAsync(body.AsMemory(i, 1), _stop.Token);
-                        await Task.Delay(response.ByteDelay, _stop.Token);
+                        await stream.WriteAsync(body.AsMemory(i, 1), Stopping);
+                        await Task.Delay(response.ByteDelay, Stopping);
                     }
                 }
                 else
                 {
                     int count = response.CloseAfter ?? body.Length;
-                    await stream.WriteAsync(body.AsMemory(0, count), _stop.Token);
+                    await stream.WriteAsync(body.AsMemory(0, count), Stopping);
                 }
 
-                await stream.FlushAsync(_stop.Token);
+                await stream.FlushAsync(Stopping);
                 if (response.CloseAfter is not null)
                 {
                     // An abortive close (RST) after the partial body: the client sees the connection die mid-body.
