@@ -74,19 +74,9 @@ stop_all() {
 
 on_exit() {
     local status=$?
-    if ((status != 0)) && [[ -n "$RUN_DIR" ]]; then
-        for f in "$RUN_DIR"/vigil.out "$RUN_DIR"/vigil.err "$RUN_DIR"/vm.err; do
-            [[ -s "$f" ]] || continue
-            log "---- last lines of ${f##*/} ----"
-            tail -n 25 "$f" >&2
-        done
-    fi
+    ((status != 0)) && [[ -n "$RUN_DIR" ]] && tail_logs "$RUN_DIR"/vigil.out "$RUN_DIR"/vigil.err "$RUN_DIR"/vm.err
     stop_all
-    if [[ "$KEEP_TMP" == 1 ]]; then
-        log "kept $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    clean_work
     exit "$status"
 }
 trap on_exit EXIT

@@ -80,3 +80,22 @@ wait_ready() {
 
 # cpu_ticks PID: utime + stime of the process (/proc/PID/stat fields 14 and 15; the name may hold spaces).
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+# tail_logs FILE...: the last lines of each non-empty log, so a failed run shows why.
+tail_logs() {
+    local f
+    for f in "$@"; do
+        [[ -s "$f" ]] || continue
+        log "---- last lines of $f ----"
+        tail -n 25 "$f" >&2
+    done
+}
+
+# clean_work: removes $WORK, or keeps it when KEEP_TMP=1.
+clean_work() {
+    if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+        log "kept $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}

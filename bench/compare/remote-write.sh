@@ -55,19 +55,9 @@ stop_server() {
 
 on_exit() {
     local status=$?
-    if ((status != 0)) && [[ -n "$SERVER_DIR" ]]; then
-        for f in "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err; do
-            [[ -s "$f" ]] || continue
-            log "---- last lines of $SERVER_NAME's ${f##*/} ----"
-            tail -n 25 "$f" >&2
-        done
-    fi
+    ((status != 0)) && [[ -n "$SERVER_DIR" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
     stop_server
-    if [[ "$KEEP_TMP" == 1 ]]; then
-        log "kept $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    clean_work
     exit "$status"
 }
 trap on_exit EXIT

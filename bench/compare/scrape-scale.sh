@@ -54,20 +54,10 @@ stop_scraper() {
 
 on_exit() {
     local status=$?
-    if ((status != 0)); then
-        for f in "$SCRAPER_DIR"/scraper.out "$SCRAPER_DIR"/scraper.err "$WORK"/targets.err; do
-            [[ -s "$f" ]] || continue
-            log "---- last lines of $f ----"
-            tail -n 25 "$f" >&2
-        done
-    fi
+    ((status != 0)) && tail_logs "$SCRAPER_DIR"/scraper.out "$SCRAPER_DIR"/scraper.err "$WORK"/targets.err
     stop_scraper
     stop_pid "$TARGETS_PID" serve-targets
-    if [[ "$KEEP_TMP" == 1 ]]; then
-        log "kept $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    clean_work
     exit "$status"
 }
 trap on_exit EXIT
