@@ -89,7 +89,20 @@ internal sealed class LocalStorage : IQueryableStorage, IDisposable
     public StorageCounters Counters { get; } = new();
 
     /// <summary>Samples before this time are in blocks (the newest block's end); long.MinValue when there are none.</summary>
-    public long PersistedBefore => Blocks.Blocks.Count == 0 ? long.MinValue : Blocks.Blocks.Max(b => b.Meta.MaxTime);
+    public long PersistedBefore
+    {
+        get
+        {
+            // Read by every WAL feeder once per samples record: a plain loop over the (few) blocks.
+            long max = long.MinValue;
+            foreach (var block in Blocks.Blocks)
+            {
+                max = Math.Max(max, block.Meta.MaxTime);
+            }
+
+            return max;
+        }
+    }
 
     public IQuerier Querier()
     {
@@ -231,7 +244,7 @@ internal sealed class LocalStorage : IQueryableStorage, IDisposable
         var doomed = new List<Block>();
         if (Options.RetentionMs > 0)
         {
-            long newest = blocks.Max(b => b.Meta.MaxTime);
+            long newest = PersistedBefore;
             doomed.AddRange(blocks.Where(b => newest - b.Meta.MaxTime >= Options.RetentionMs));
         }
 

@@ -224,9 +224,8 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
         }
     }
 
-    private void NoteSegment(int segment, long maxTime)
+    private void NoteSegment(int segment, long maxTime, long persisted)
     {
-        long persisted = _persistedBefore();
         lock (_state.SegmentMaxTime)
         {
             var tracked = _state.SegmentMaxTime;
@@ -315,7 +314,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
 
         Counters.AddSamples(stored);
         Counters.AddAlreadyPersisted(persisted);
-        NoteSegment(segment, maxTime);
+        NoteSegment(segment, maxTime, persistedBefore);
         if (unknown > 0)
         {
             Counters.AddUnknown(unknown);
