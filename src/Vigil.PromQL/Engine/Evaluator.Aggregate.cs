@@ -50,7 +50,7 @@ internal sealed partial class Evaluator
         EvalStreaming(agg.Expr, s =>
         {
             Limits.Check();
-            int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps), new double[Steps], new double[Steps]));
+            int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps, Limits), new double[Steps], new double[Steps]));
             var state = index.Groups[g].Value;
             Accumulate(agg.Op, s, state.Result, state.Count, state.Mean);
             Limits.Free(s.Count);
@@ -75,7 +75,7 @@ internal sealed partial class Evaluator
         var output = new List<StepSeries>(groups.Count);
         foreach (var (labels, members) in groups)
         {
-            var result = StepSeries.Rent(labels, Steps);
+            var result = StepSeries.Rent(labels, Steps, Limits);
             QuantileSteps(members, q, result, scratch);
             result.Recount(Steps);
             Limits.Take(result.Count);

@@ -95,7 +95,7 @@ internal sealed partial class Evaluator
         foreach (var key in order)
         {
             var members = groups[key];
-            var result = StepSeries.Rent(LabelSets.Without(key, [LabelSets.MetricName]), Steps);
+            var result = StepSeries.Rent(LabelSets.Without(key, [LabelSets.MetricName]), Steps, Limits);
             for (int i = 0; i < Steps; i++)
             {
                 buckets.Clear();

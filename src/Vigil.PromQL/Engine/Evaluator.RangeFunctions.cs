@@ -66,7 +66,7 @@ internal sealed partial class Evaluator
                 var points = window.Advance(maxt - range, maxt);
                 if (points.Length > 0 && kernel.TryApply(points, maxt - range, maxt, ts, i, out double v))
                 {
-                    series ??= StepSeries.Rent(metric, Steps);
+                    series ??= StepSeries.Rent(metric, Steps, Limits);
                     series.Set(i, v);
                 }
             }
@@ -121,7 +121,7 @@ internal sealed partial class Evaluator
     /// <summary>The series of absent and absent_over_time: 1 wherever nothing was <paramref name="present"/>.</summary>
     private List<StepSeries> AbsentSeries(bool[] present, VectorSelector? vs)
     {
-        var series = StepSeries.Rent(vs is null ? Labels.Empty : AbsentLabels(vs), Steps);
+        var series = StepSeries.Rent(vs is null ? Labels.Empty : AbsentLabels(vs), Steps, Limits);
         for (int i = 0; i < Steps; i++)
         {
             if (!present[i])

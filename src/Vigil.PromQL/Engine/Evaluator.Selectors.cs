@@ -55,7 +55,7 @@ internal sealed partial class Evaluator
         {
             Limits.Check();
             iterator = set.Current.Iterator(iterator);
-            var series = StepSeries.Rent(set.Current.Labels, Steps);
+            var series = StepSeries.Rent(set.Current.Labels, Steps, Limits);
             FillInstant(iterator, vs, at, series, timestamps);
             if (series.Count == 0)
             {

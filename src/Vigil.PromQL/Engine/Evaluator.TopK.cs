@@ -120,7 +120,7 @@ internal sealed partial class Evaluator
                     var labels = GroupLabels(LabelSets.With(s.Metric, label, FormatValueLabel(v)), agg, grouping);
                     if (!groups.TryGetValue(labels, out target))
                     {
-                        groups[labels] = target = StepSeries.Rent(labels, Steps);
+                        groups[labels] = target = StepSeries.Rent(labels, Steps, Limits);
                         output.Add(target);
                     }
 

@@ -28,7 +28,10 @@ internal sealed partial class Evaluator
     {
         (Querier, Options, Limits, Start, End, Interval) = (querier, options, limits, start, end, interval);
         (QueryStart, QueryEnd, _warnings) = (queryStart, queryEnd, warnings);
-        Steps = checked((int)((end - start) / interval) + 1);
+        long steps = ((end - start) / interval) + 1;
+
+        // One series over all steps must fit the sample limit (a subquery like x[30d:1s] is refused here).
+        Steps = steps <= limits.MaxSamples ? (int)steps : throw QueryLimits.TooManySamples();
         LookbackMs = (long)options.LookbackDelta.TotalMilliseconds;
     }
 

@@ -54,6 +54,15 @@ public sealed class QueryEngineTests
         Assert.Equal("query processing would load too many samples into memory in query execution", e.Message);
     }
 
+    [Theory]
+    [InlineData("max_over_time(x[30d:1s])")]
+    [InlineData("max_over_time(x[3000d:1ms])")]
+    public void Long_subqueries_are_refused_as_too_many_samples_before_memory_runs_out(string query)
+    {
+        var e = Assert.Throws<QueryException>(() => new QueryEngine().InstantQuery(s_head, query, 600_000, default));
+        Assert.Equal(QueryErrorKind.Execution, e.Kind);
+    }
+
     [Fact]
     public void Storage_failures_are_internal_errors()
     {
