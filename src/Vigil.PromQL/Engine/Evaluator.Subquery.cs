@@ -33,18 +33,7 @@ internal sealed partial class Evaluator
         var result = new List<Series>(value.Vector.Count);
         foreach (var s in value.Vector)
         {
-            var points = new FPoint[s.Count];
-            int n = 0;
-            for (int i = 0; i < inner.Steps; i++)
-            {
-                if (s.Has[i])
-                {
-                    points[n++] = new FPoint(inner.StepTime(i), s.Values[i]);
-                }
-            }
-
-            result.Add(new Series(s.Metric, points));
-            s.Release();
+            result.Add(new Series(s.Metric, inner.ToPoints(s)));
         }
 
         return result;

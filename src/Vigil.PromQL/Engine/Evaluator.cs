@@ -63,6 +63,23 @@ internal sealed partial class Evaluator
 
     public long StepTime(int step) => Start + (step * Interval);
 
+    /// <summary>A series' values as points at the steps it has, in time order; releases the series.</summary>
+    public FPoint[] ToPoints(StepSeries series)
+    {
+        var points = new FPoint[series.Count];
+        int n = 0;
+        for (int step = 0; step < Steps; step++)
+        {
+            if (series.Has[step])
+            {
+                points[n++] = new FPoint(StepTime(step), series.Values[step]);
+            }
+        }
+
+        series.Release();
+        return points;
+    }
+
     /// <summary>
     /// Evaluates <paramref name="expr"/> over every step. The tree is walked recursively; a tree deeper than the
     /// stack allows is refused with bad_data. Prometheus would still answer such a query (Go stacks grow to 1 GB),

@@ -118,6 +118,16 @@ public sealed class QueryEngineTests
     }
 
     [Fact]
+    public void Ten_thousand_nested_parentheses_are_answered_as_prometheus_answers_them()
+    {
+        var result = new QueryEngine().InstantQuery(s_head, Nest("(", "1", ")", 10_000), 0, default);
+        Assert.Equal(1, ((ScalarValue)result.Value).F);
+
+        var vector = (VectorValue)new QueryEngine().InstantQuery(s_head, Nest("-(", "x{i=\"1\"}", ")", 10_001), 60_000, default).Value;
+        Assert.Equal(-120, Assert.Single(vector.Samples).F);
+    }
+
+    [Fact]
     public void A_moderately_nested_query_is_answered()
     {
         var result = new QueryEngine().InstantQuery(s_head, Nest("(", "1", ")", 200), 0, default);
