@@ -86,7 +86,13 @@ internal static partial class RangeKernels
     /// <summary>min_over_time: NaN only when every value is NaN (a NaN is replaced by any later value).</summary>
     public static bool MinOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
-        value = double.PositiveInfinity;
+        if (points.IsEmpty)
+        {
+            value = 0;
+            return false;
+        }
+
+        value = points[0].F;
         foreach (var point in points)
         {
             if (point.F < value || double.IsNaN(value))
@@ -95,13 +101,19 @@ internal static partial class RangeKernels
             }
         }
 
-        return !points.IsEmpty;
+        return true;
     }
 
     /// <summary>max_over_time: NaN only when every value is NaN (a NaN is replaced by any later value).</summary>
     public static bool MaxOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
-        value = double.NegativeInfinity;
+        if (points.IsEmpty)
+        {
+            value = 0;
+            return false;
+        }
+
+        value = points[0].F;
         foreach (var point in points)
         {
             if (point.F > value || double.IsNaN(value))
@@ -110,7 +122,7 @@ internal static partial class RangeKernels
             }
         }
 
-        return !points.IsEmpty;
+        return true;
     }
 
     public static bool LastOverTime(ReadOnlySpan<FPoint> points, out double value)
