@@ -44,7 +44,7 @@ internal sealed partial class Evaluator
 
         var sq = (SubqueryExpr)arg;
         var points = EvalSubquery(sq);
-        return (new RangeSource(points), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
+        return (new RangeSource(points, Limits), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
     }
 
     private List<StepSeries> ApplyRangeKernel(RangeKernel kernel, RangeSource source, long range, long offset, long? at)

@@ -109,8 +109,10 @@ internal sealed partial class Evaluator
             var points = window.Advance(maxt - range, maxt);
             if (points.Length > 0)
             {
-                Limits.Take(points.Length);
-                result.Add(new Series(set.Current.Labels, points.ToArray()));
+                var copy = points.ToArray();
+                window.Clear();
+                Limits.Take(copy.Length);
+                result.Add(new Series(set.Current.Labels, copy));
             }
         }
 
