@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -44,6 +45,7 @@ internal sealed partial class Evaluator
     /// of Prometheus 2.42's <c>aggregation</c> (plain sums, no Kahan compensation in 2.42; the running mean with its
     /// infinity cases; Welford's variance). The input streams in: each series is folded into its group and released.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> Simple(AggregateExpr agg, IReadOnlyList<string> grouping)
     {
         var index = new GroupIndex<GroupState>(grouping, agg.Without);
@@ -86,6 +88,7 @@ internal sealed partial class Evaluator
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accumulate(AggregateOp op, StepSeries s, StepSeries result, double[] count, double[] mean)
     {
         var acc = result.Values;
@@ -132,6 +135,7 @@ internal sealed partial class Evaluator
         return mean + ((v / n) - (mean / n));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Finish(AggregateOp op, StepSeries result, double[] count, double[] mean)
     {
         var acc = result.Values;
@@ -153,6 +157,7 @@ internal sealed partial class Evaluator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void QuantileSteps(List<StepSeries> members, double[] q, StepSeries result, double[] scratch)
     {
         for (int i = 0; i < Steps; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -52,6 +53,7 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>With a <paramref name="sink"/>, each output series goes there as soon as it is complete.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> ApplyRangeKernel(
         RangeKernel kernel, RangeSource source, long range, long offset, long? at, Action<StepSeries>? sink, bool slides)
     {
@@ -106,6 +108,7 @@ internal sealed partial class Evaluator
     /// absent_over_time: 1 at the steps where no series has a point in its window, labelled from the selector's
     /// equality matchers (<c>createLabelsForAbsentFunction</c>); nothing elsewhere.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> AbsentOverTime(RangeSource source, long range, long offset, long? at, Expr arg)
     {
         var present = new bool[Steps];

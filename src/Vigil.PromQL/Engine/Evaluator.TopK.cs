@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Vigil.Tsdb.Storage;
 
@@ -10,6 +11,7 @@ internal sealed partial class Evaluator
     /// heaps treat NaN as the first to evict). The samples keep their labels. An instant query lists each group's
     /// picks in order, largest first for topk, groups in order of first appearance, as Prometheus returns them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> TopK(AggregateExpr agg, List<StepSeries> input, double[] param, IReadOnlyList<string> grouping)
     {
         bool top = agg.Op == AggregateOp.Topk;
@@ -93,6 +95,7 @@ internal sealed partial class Evaluator
     /// by the parameter, which joins the grouping for <c>by</c>. Every distinct value is a series, so a "label
     /// bomb" is bounded by the sample limit like any other result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> CountValues(AggregateExpr agg, List<StepSeries> input, string label)
     {
         if (!IsValidLabelName(label))

@@ -11,7 +11,10 @@ namespace Vigil.PromQL.Engine;
 /// </summary>
 /// <remarks>
 /// Split by concern: selectors (<c>Evaluator.Selectors.cs</c>), range functions, instant functions, binary
-/// operators and vector matching, aggregations, subqueries. Used by one thread, for one query.
+/// operators and vector matching, aggregations, subqueries. Used by one thread, for one query. The loops that run
+/// once per query per node are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: tiered JIT would
+/// run them as unoptimized tier-0 code until they had been called 30 times, that is for a dashboard's first 30
+/// queries of each shape.
 /// </remarks>
 internal sealed partial class Evaluator
 {
@@ -64,6 +67,7 @@ internal sealed partial class Evaluator
     public long StepTime(int step) => Start + (step * Interval);
 
     /// <summary>A series' values as points at the steps it has, in time order; releases the series.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FPoint[] ToPoints(StepSeries series)
     {
         var points = new FPoint[series.Count];

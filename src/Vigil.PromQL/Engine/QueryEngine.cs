@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -109,6 +110,7 @@ internal sealed partial class QueryEngine : IQueryEngine
     }
 
     /// <summary>An instant query's vector, in evaluation order (Prometheus does not sort it), every sample at the query time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static VectorValue ToVector(List<StepSeries> series, long time)
     {
         var samples = new Sample[series.Count];
@@ -122,6 +124,7 @@ internal sealed partial class QueryEngine : IQueryEngine
     }
 
     /// <summary>A range query's matrix: one series per output series with its points at the steps it has, sorted by labels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MatrixValue ToMatrix(Evaluator ev, List<StepSeries> series)
     {
         var result = new List<Series>(series.Count);
