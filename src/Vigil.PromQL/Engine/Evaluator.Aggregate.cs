@@ -49,7 +49,8 @@ internal sealed partial class Evaluator
     private List<StepSeries> Simple(AggregateExpr agg, IReadOnlyList<string> grouping)
     {
         var index = new GroupIndex<GroupState>(grouping, agg.Without);
-        EvalStreaming(agg.Expr, s =>
+        bool nameIrrelevant = agg.Without || !agg.Grouping.Contains(LabelSets.MetricName);
+        EvalStreaming(agg.Expr, nameIrrelevant: nameIrrelevant, sink: s =>
         {
             Limits.Check();
             int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps, Limits), new double[Steps], new double[Steps]));

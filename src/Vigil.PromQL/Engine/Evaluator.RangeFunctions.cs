@@ -10,7 +10,12 @@ internal sealed partial class Evaluator
     /// <c>Call</c> with a matrix argument): the window [t − offset − range, t − offset] slides over each series
     /// once, and the kernel sees its points. The metric name is dropped except by last_over_time.
     /// </summary>
-    private StepValue EvalRangeCall(Call call, int matrixIndex, Action<StepSeries>? sink = null)
+    /// <remarks>
+    /// With a <paramref name="sink"/> each series streams there. <paramref name="nameIrrelevant"/> says the consumer
+    /// (an aggregation not grouping by <c>__name__</c>) ignores the metric name: the name is then left on instead
+    /// of copying every label set without it, and equal label sets are still refused as if it were gone.
+    /// </remarks>
+    private StepValue EvalRangeCall(Call call, int matrixIndex, Action<StepSeries>? sink = null, bool nameIrrelevant = false)
     {
         var arg = call.Args[matrixIndex].Unparenthesized();
         var scalars = new double[call.Args.Count][];
@@ -26,49 +31,58 @@ internal sealed partial class Evaluator
         // its @ is turned into an offset from the first step, so later steps' windows slide past the @ time
         // (over data selected only up to it, for a range selector). Checked against a real 2.42.
         bool slides = call.Function.Name == "predict_linear";
-        var (source, range, offset, at) = OpenRangeSource(arg, call.Function.Name, slides);
+        var (source, window) = OpenRangeSource(arg, call.Function.Name, slides);
         using (source)
         {
             using var kernel = new RangeKernel(call.Function.Name, scalars, matrixIndex);
             var output = call.Function.Name == "absent_over_time"
-                ? AbsentOverTime(source, range, offset, at, arg)
-                : ApplyRangeKernel(kernel, source, range, offset, at, sink, slides);
+                ? AbsentOverTime(source, window, arg)
+                : ApplyRangeKernel(kernel, source, window, sink, nameIrrelevant && !kernel.KeepsName);
             AddWarnings(source.Warnings);
             return StepValue.OfVector(output);
         }
     }
 
-    private (RangeSource Source, long Range, long Offset, long? At) OpenRangeSource(Expr arg, string func, bool slides)
+    private (RangeSource Source, WindowSpec Window) OpenRangeSource(Expr arg, string func, bool slides)
     {
         if (arg is MatrixSelector ms)
         {
             var vs = ms.VectorSelector;
             long range = (long)ms.Range.TotalMilliseconds;
-            return (new RangeSource(Select(vs, range, func)), range, (long)vs.Offset.TotalMilliseconds, AtTime(vs.Timestamp, vs.StartOrEnd));
+            var spec = new WindowSpec(range, (long)vs.Offset.TotalMilliseconds, AtTime(vs.Timestamp, vs.StartOrEnd), slides, Start);
+            return (new RangeSource(Select(vs, range, func)), spec);
         }
 
         var sq = (SubqueryExpr)arg;
         var points = EvalSubquery(sq, slides);
-        return (new RangeSource(points, Limits), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
+        var window = new WindowSpec((long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd), slides, Start);
+        return (new RangeSource(points, Limits), window);
+    }
+
+    /// <summary>Where a range function's window ends at each step: the step (or the @ time) minus the offset.</summary>
+    private readonly record struct WindowSpec(long Range, long Offset, long? At, bool Slides, long Start)
+    {
+        public long MaxT(long ts) => (At is long at ? at + (Slides ? ts - Start : 0) : ts) - Offset;
     }
 
     /// <summary>With a <paramref name="sink"/>, each output series goes there as soon as it is complete.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> ApplyRangeKernel(
-        RangeKernel kernel, RangeSource source, long range, long offset, long? at, Action<StepSeries>? sink, bool slides)
+        RangeKernel kernel, RangeSource source, WindowSpec spec, Action<StepSeries>? sink, bool keepNameForSink)
     {
         var output = new List<StepSeries>();
-        var seen = new HashSet<Labels>();
+        var seen = new HashSet<Labels>(keepNameForSink ? NameBlindComparer.Instance : EqualityComparer<Labels>.Default);
+        long range = spec.Range;
         using var window = new RangeWindow(Limits);
         while (source.MoveNext(window))
         {
             Limits.Check();
-            var metric = kernel.KeepsName ? source.Labels : LabelSets.DropMetricName(source.Labels);
+            var metric = kernel.KeepsName || keepNameForSink ? source.Labels : LabelSets.DropMetricName(source.Labels);
             StepSeries? series = null;
             for (int i = 0; i < Steps; i++)
             {
                 long ts = StepTime(i);
-                long maxt = (at is long fixedAt ? fixedAt + (slides ? ts - Start : 0) : ts) - offset;
+                long maxt = spec.MaxT(ts);
                 var points = window.Advance(maxt - range, maxt);
                 if (points.Length > 0 && kernel.TryApply(points, maxt - range, maxt, ts, i, out double v))
                 {
@@ -109,7 +123,7 @@ internal sealed partial class Evaluator
     /// equality matchers (<c>createLabelsForAbsentFunction</c>); nothing elsewhere.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private List<StepSeries> AbsentOverTime(RangeSource source, long range, long offset, long? at, Expr arg)
+    private List<StepSeries> AbsentOverTime(RangeSource source, WindowSpec spec, Expr arg)
     {
         var present = new bool[Steps];
         using var window = new RangeWindow(Limits);
@@ -117,8 +131,8 @@ internal sealed partial class Evaluator
         {
             for (int i = 0; i < Steps; i++)
             {
-                long maxt = (at ?? StepTime(i)) - offset;
-                present[i] |= window.Advance(maxt - range, maxt).Length > 0;
+                long maxt = spec.MaxT(StepTime(i));
+                present[i] |= window.Advance(maxt - spec.Range, maxt).Length > 0;
             }
         }
 

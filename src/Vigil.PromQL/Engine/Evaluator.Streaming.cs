@@ -8,7 +8,8 @@ internal sealed partial class Evaluator
     /// is passed on as soon as it is filled, so an aggregation over them holds one input series at a time and its
     /// buffers come back from the pool, instead of all series' steps at once. Anything else is evaluated whole.
     /// </summary>
-    private void EvalStreaming(Expr expr, Action<StepSeries> sink)
+    /// <remarks><paramref name="nameIrrelevant"/>: the sink ignores <c>__name__</c> (see <see cref="EvalRangeCall"/>).</remarks>
+    private void EvalStreaming(Expr expr, Action<StepSeries> sink, bool nameIrrelevant)
     {
         var e = expr.Unparenthesized();
         if (e is VectorSelector vs)
@@ -23,7 +24,7 @@ internal sealed partial class Evaluator
             {
                 if (call.Args[i].Unparenthesized() is MatrixSelector or SubqueryExpr)
                 {
-                    EvalRangeCall(call, i, sink);
+                    EvalRangeCall(call, i, sink, nameIrrelevant);
                     return;
                 }
             }
