@@ -82,7 +82,7 @@ internal sealed partial class Evaluator
                 continue;
             }
 
-            var key = LabelSets.Without(s.Metric, ["le"]);
+            var key = LabelSets.Without(s.Metric, LabelSets.BucketOnly);
             if (!groups.TryGetValue(key, out var list))
             {
                 groups[key] = list = [];
@@ -97,7 +97,7 @@ internal sealed partial class Evaluator
         foreach (var key in order)
         {
             var members = groups[key];
-            var result = StepSeries.Rent(LabelSets.Without(key, [LabelSets.MetricName]), Steps, Limits);
+            var result = StepSeries.Rent(LabelSets.Without(key, LabelSets.NameOnly), Steps, Limits);
             for (int i = 0; i < Steps; i++)
             {
                 buckets.Clear();

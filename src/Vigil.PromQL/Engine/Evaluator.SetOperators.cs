@@ -10,7 +10,13 @@ internal sealed partial class Evaluator
     /// those in <c>ignoring</c> and the metric name.
     /// </summary>
     private static Labels Signature(Labels metric, VectorMatching vm) =>
-        vm.On ? LabelSets.Keep(metric, vm.MatchingLabels) : LabelSets.Without(LabelSets.Without(metric, vm.MatchingLabels), [LabelSets.MetricName]);
+        vm.On ? LabelSets.Keep(metric, vm.MatchingLabels) : LabelSets.Without(metric, IgnoredWithName(vm));
+
+    /// <summary><c>ignoring</c>'s labels plus the name; the list is built once per matching and kept on a weak table.</summary>
+    private static IReadOnlyList<string> IgnoredWithName(VectorMatching vm) =>
+        s_ignored.GetValue(vm, static m => [.. m.MatchingLabels, LabelSets.MetricName]);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<VectorMatching, string[]> s_ignored = [];
 
     /// <summary>For each signature of <paramref name="series"/>, the steps at which any series with it has a value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

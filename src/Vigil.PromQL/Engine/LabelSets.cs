@@ -10,6 +10,12 @@ internal static class LabelSets
 {
     public const string MetricName = "__name__";
 
+    /// <summary>Just the metric name, for <see cref="Without"/>.</summary>
+    public static readonly string[] NameOnly = [MetricName];
+
+    /// <summary>Just the bucket label, for histogram_quantile's grouping.</summary>
+    public static readonly string[] BucketOnly = ["le"];
+
     public static Labels DropMetricName(Labels labels)
     {
         if (!labels.Has(MetricName))
@@ -17,7 +23,7 @@ internal static class LabelSets
             return labels;
         }
 
-        return Without(labels, [MetricName]);
+        return Without(labels, NameOnly);
     }
 
     /// <summary>The labels whose names are in <paramref name="names"/> (<c>by</c>, <c>on</c>).</summary>
