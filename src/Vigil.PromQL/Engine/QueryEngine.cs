@@ -50,9 +50,21 @@ internal sealed partial class QueryEngine : IQueryEngine
                 $"invalid expression type \"{expr.Type.Documented()}\" for range query, must be Scalar or instant Vector");
         }
 
-        if (step <= 0 || end < start)
+        // The HTTP API checks these first (web/api/v1/api.go); the same words here cover other callers.
+        if (end < start)
         {
-            throw new QueryException(QueryErrorKind.BadData, "invalid range query: end before start or step not positive");
+            throw new QueryException(QueryErrorKind.BadData, "end timestamp must not be before start time");
+        }
+
+        if (step <= 0)
+        {
+            throw new QueryException(QueryErrorKind.BadData, "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+
+        if ((end - start) / step > 11_000)
+        {
+            throw new QueryException(
+                QueryErrorKind.BadData, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
 
         return Run(storage, cancellationToken, start, end, step, ev =>

@@ -17,6 +17,18 @@ public sealed class QueryEngineTests
         Assert.StartsWith("1:6: parse error:", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(60_000, 0, 1_000, "end timestamp must not be before start time")]
+    [InlineData(0, 60_000, 0, "zero or negative query resolution step widths are not accepted. Try a positive integer")]
+    [InlineData(0, 11_001_000, 1_000, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")]
+    public void Bad_ranges_are_refused_with_prometheus_words(long start, long end, long step, string message)
+    {
+        var e = Assert.Throws<QueryException>(() => new QueryEngine().RangeQuery(s_head, "x", start, end, step, default));
+        Assert.Equal(QueryErrorKind.BadData, e.Kind);
+        Assert.Equal(message, e.Message);
+        Assert.NotNull(new QueryEngine().RangeQuery(s_head, "x", 0, 11_000_000, 1_000, default).Value);
+    }
+
     [Fact]
     public void A_timeout_stops_evaluation_with_prometheus_message()
     {
