@@ -100,23 +100,23 @@ internal sealed class ApiRequest
         return values;
     }
 
-    /// <summary><c>parseTimeParam</c>: a missing parameter is <paramref name="defaultMs"/>; errors name the parameter twice, as there.</summary>
-    public long TimeOr(string name, long defaultMs)
+    /// <summary><c>parseTimeParam</c>: a missing parameter is <paramref name="defaultTime"/>; errors name the parameter twice, as there.</summary>
+    public GoTime TimeOr(string name, GoTime defaultTime)
     {
         string text = Get(name);
         if (text.Length == 0)
         {
-            return defaultMs;
+            return defaultTime;
         }
 
-        return ApiParameters.TryParseTime(text, out long ms, out string? error)
-            ? ms
+        return ApiParameters.TryParseTime(text, out GoTime time, out string? error)
+            ? time
             : throw ApiException.InvalidParameter(name, $"Invalid time value for '{name}': {error}");
     }
 
     /// <summary><c>parseTime</c> of a required parameter (query_range's start and end).</summary>
-    public long RequiredTime(string name) => ApiParameters.TryParseTime(Get(name), out long ms, out string? error)
-        ? ms
+    public GoTime RequiredTime(string name) => ApiParameters.TryParseTime(Get(name), out GoTime time, out string? error)
+        ? time
         : throw ApiException.InvalidParameter(name, error!);
 
     /// <summary><c>parseDuration</c>, in nanoseconds.</summary>

@@ -27,7 +27,7 @@ internal static class QueryApiEndpoints
     {
         var storage = sources.RequireStorage();
         var engine = sources.RequireEngine();
-        long time = request.TimeOr("time", sources.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        long time = request.TimeOr("time", GoTime.FromUnixMilliseconds(sources.Time.GetUtcNow().ToUnixTimeMilliseconds())).UnixNanoMs;
         long? timeoutNs = Timeout(request);
         string query = request.Get("query");
 
@@ -43,9 +43,9 @@ internal static class QueryApiEndpoints
     {
         var storage = sources.RequireStorage();
         var engine = sources.RequireEngine();
-        long start = request.RequiredTime("start");
-        long end = request.RequiredTime("end");
-        if (end < start)
+        GoTime start = request.RequiredTime("start");
+        GoTime end = request.RequiredTime("end");
+        if (end.CompareTo(start) < 0)
         {
             throw ApiException.InvalidParameter("end", "end timestamp must not be before start time");
         }
@@ -56,8 +56,7 @@ internal static class QueryApiEndpoints
             throw ZeroStep();
         }
 
-        // end.Sub(start)/step in Go's nanosecond durations; Int128 because two ms timestamps can be 2^64 ns apart.
-        if (((Int128)end - start) * NsPerMs / stepNs > MaxPointsPerSeries)
+        if (end.Sub(start) / stepNs > MaxPointsPerSeries)
         {
             throw ApiException.BadData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
@@ -72,7 +71,7 @@ internal static class QueryApiEndpoints
         }
 
         string query = request.Get("query");
-        var result = Execute(request, timeoutNs, token => engine.RangeQuery(storage, query, start, end, stepMs, token));
+        var result = Execute(request, timeoutNs, token => engine.RangeQuery(storage, query, start.UnixNanoMs, end.UnixNanoMs, stepMs, token));
         json.QueryData(result.Value);
         return result.Warnings;
     }

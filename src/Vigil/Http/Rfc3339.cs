@@ -8,9 +8,10 @@ namespace Vigil.Http;
 /// </summary>
 internal static class Rfc3339
 {
-    public static bool TryParse(ReadOnlySpan<char> s, out long ms)
+    /// <returns>Whether <paramref name="s"/> parsed, into Unix seconds and nanoseconds.</returns>
+    public static bool TryParse(ReadOnlySpan<char> s, out long unixSeconds, out long nanos)
     {
-        ms = 0;
+        (unixSeconds, nanos) = (0, 0);
         int at = 0;
         if (!Fixed(s, ref at, 4, out int year) || !Literal(s, ref at, '-')
             || !Fixed(s, ref at, 2, out int month) || !Literal(s, ref at, '-')
@@ -27,15 +28,14 @@ internal static class Rfc3339
             return false;
         }
 
-        long nanos = Fraction(s, ref at);
+        nanos = Fraction(s, ref at);
         if (!Zone(s, ref at, out int offsetMinutes) || at != s.Length || year == 0)
         {
             return false;
         }
 
         long days = new DateOnly(year, month, day).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-        long seconds = (days * 86_400) + (hour * 3600) + (minute * 60) + second - (offsetMinutes * 60L);
-        ms = (seconds * 1000) + (nanos / 1_000_000);
+        unixSeconds = (days * 86_400) + (hour * 3600) + (minute * 60) + second - (offsetMinutes * 60L);
         return true;
     }
 

@@ -36,8 +36,8 @@ internal static partial class SeriesApiEndpoints
             throw ApiException.BadData("no match[] parameter provided");
         }
 
-        long start = request.TimeOr("start", ApiParameters.MinTimeMs);
-        long end = request.TimeOr("end", ApiParameters.MaxTimeMs);
+        long start = request.TimeOr("start", ApiParameters.MinTime).FromTimeMs;
+        long end = request.TimeOr("end", ApiParameters.MaxTime).FromTimeMs;
         var sets = ParseMatchers(matches, static message => ApiException.InvalidParameter("match[]", message));
         var storage = sources.RequireStorage();
 
@@ -83,8 +83,8 @@ internal static partial class SeriesApiEndpoints
     /// </remarks>
     private static IReadOnlyList<string>? LabelNames(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
-        request.TimeOr("start", ApiParameters.MinTimeMs);
-        request.TimeOr("end", ApiParameters.MaxTimeMs);
+        request.TimeOr("start", ApiParameters.MinTime);
+        request.TimeOr("end", ApiParameters.MaxTime);
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
         using var querier = sources.RequireStorage().Querier();
         json.StringArray(Union(sets, matchers => querier.LabelNames(matchers)));
@@ -99,8 +99,8 @@ internal static partial class SeriesApiEndpoints
             throw ApiException.BadData("invalid label name: " + GoText.Quote(name));
         }
 
-        request.TimeOr("start", ApiParameters.MinTimeMs);
-        request.TimeOr("end", ApiParameters.MaxTimeMs);
+        request.TimeOr("start", ApiParameters.MinTime);
+        request.TimeOr("end", ApiParameters.MaxTime);
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
         using var querier = sources.RequireStorage().Querier();
         json.StringArray(Union(sets, matchers => querier.LabelValues(name, matchers)));
