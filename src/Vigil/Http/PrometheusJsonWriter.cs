@@ -69,15 +69,12 @@ internal sealed partial class PrometheusJsonWriter : IDisposable
                 continue;
             }
 
-            if (Rune.DecodeFromUtf16(value.AsSpan(i), out Rune rune, out int consumed) != OperationStatus.Done)
-            {
-                rune = Rune.ReplacementChar; // a lone surrogate: Go writes invalid UTF-8 as U+FFFD too
-            }
-
+            var decoded = Rune.DecodeFromUtf16(value.AsSpan(i), out Rune rune, out int consumed);
             i += consumed;
-            if (rune.Value is 0x2028 or 0x2029)
+            if (decoded != OperationStatus.Done || rune.Value is 0x2028 or 0x2029)
             {
-                Escape(rune.Value);
+                // A lone surrogate is what Go sees as invalid UTF-8, which its encoder writes as an escaped U+FFFD.
+                Escape(decoded != OperationStatus.Done ? 0xFFFD : rune.Value);
                 continue;
             }
 
