@@ -14,6 +14,9 @@ namespace Vigil.Http;
 /// </summary>
 internal sealed partial class PrometheusJsonWriter : IDisposable
 {
+    /// <summary>What <see cref="WriteQueryDataAsync"/> lets the buffer hold before it sends it.</summary>
+    public const int FlushThreshold = 64 << 10;
+
     private const int InitialSize = 16 << 10;
     private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
 
@@ -30,6 +33,23 @@ internal sealed partial class PrometheusJsonWriter : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
+    }
+
+    /// <summary>Sends what was written to <paramref name="stream"/> once it reaches <see cref="FlushThreshold"/> bytes.</summary>
+    private ValueTask FlushIfFullAsync(Stream? stream, CancellationToken cancellationToken)
+    {
+        if (stream is null || _at < FlushThreshold)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return FlushAsync(stream, cancellationToken);
+    }
+
+    private async ValueTask FlushAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(_buffer.AsMemory(0, _at), cancellationToken).ConfigureAwait(false);
+        _at = 0;
     }
 
     /// <summary>Forgets what was written (an error replaces a half-written answer).</summary>
