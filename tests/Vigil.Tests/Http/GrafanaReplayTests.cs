@@ -25,18 +25,7 @@ public sealed class GrafanaReplayTests
     public async Task A_data_source_and_a_dashboard_get_prometheus_shapes()
     {
         await using var exporter = await TestExporter.StartAsync(Exposition);
-        await using var vigil = await TestVigil.StartAsync($"""
-            metrics:
-              configs:
-                - name: default
-                  scrape_configs:
-                    - job_name: demo
-                      scrape_interval: 200ms
-                      scrape_timeout: 150ms
-                      static_configs:
-                        - targets: ['{exporter.Address}']
-
-            """);
+        await using var vigil = await TestVigil.StartAsync(Scrape.ScrapeWiringTests.DemoJob(exporter));
         await WaitForAsync(() => exporter.Scrapes >= 3);
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         string range = $"start={now - 3600}&end={now + 60}";
