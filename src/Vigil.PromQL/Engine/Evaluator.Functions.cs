@@ -73,7 +73,7 @@ internal sealed partial class Evaluator
     /// <summary>A series with a value at every step (vector(s), the date functions' default argument).</summary>
     private StepSeries ScalarSeries(Labels labels, double[] values)
     {
-        var series = StepSeries.Rent(labels, Steps);
+        var series = StepSeries.Rent(labels, Steps, Limits);
         Array.Copy(values, series.Values, Steps);
         Array.Fill(series.Has, true, 0, Steps);
         series.Count = Steps;

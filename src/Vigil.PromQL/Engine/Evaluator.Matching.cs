@@ -143,7 +143,7 @@ internal sealed partial class Evaluator
         {
             if (!_byMetric.TryGetValue(metric, out var target))
             {
-                _byMetric[metric] = target = StepSeries.Rent(metric, ev.Steps);
+                _byMetric[metric] = target = StepSeries.Rent(metric, ev.Steps, ev.Limits);
                 _creatorSig[metric] = sig;
                 Output.Add(target);
             }

@@ -33,18 +33,7 @@ internal sealed partial class Evaluator
         var result = new List<Series>(value.Vector.Count);
         foreach (var s in value.Vector)
         {
-            var points = new FPoint[s.Count];
-            int n = 0;
-            for (int i = 0; i < inner.Steps; i++)
-            {
-                if (s.Has[i])
-                {
-                    points[n++] = new FPoint(inner.StepTime(i), s.Values[i]);
-                }
-            }
-
-            result.Add(new Series(s.Metric, points));
-            s.Release();
+            result.Add(new Series(s.Metric, inner.ToPoints(s)));
         }
 
         return result;
@@ -63,7 +52,10 @@ internal sealed partial class Evaluator
 
         public RangeSource(ISeriesSet set) => _set = set;
 
-        public RangeSource(List<Series> series) => _series = series;
+        private readonly QueryLimits? _limits;
+
+        /// <summary>A subquery's points, counted as held until disposed (engine.go frees them after the call).</summary>
+        public RangeSource(List<Series> series, QueryLimits limits) => (_series, _limits) = (series, limits);
 
         public Labels Labels { get; private set; } = Labels.Empty;
 
@@ -96,6 +88,13 @@ internal sealed partial class Evaluator
 
         public IReadOnlyList<string> Warnings => _set?.Warnings ?? [];
 
-        public void Dispose() => _set?.Dispose();
+        public void Dispose()
+        {
+            _set?.Dispose();
+            foreach (var s in _series ?? [])
+            {
+                _limits!.Free(s.Points.Count);
+            }
+        }
     }
 }

@@ -15,8 +15,9 @@ internal sealed partial class Evaluator
         bool top = agg.Op == AggregateOp.Topk;
         var groups = Group(input, agg, grouping);
         var picked = new Dictionary<StepSeries, bool>(ReferenceEqualityComparer.Instance);
-        var order = new List<StepSeries>();
+        var picks = new List<StepSeries>();
         var scratch = new List<(double Value, int Index)>();
+        Comparison<(double Value, int Index)> order = top ? static (a, b) => CompareForTopK(a, b, true) : static (a, b) => CompareForTopK(a, b, false);
         for (int i = 0; i < Steps; i++)
         {
             long k = ToInt64(param[i]);
@@ -31,7 +32,7 @@ internal sealed partial class Evaluator
                     }
                 }
 
-                scratch.Sort((a, b) => CompareForTopK(a, b, top));
+                scratch.Sort(order);
                 for (int j = 0; j < scratch.Count; j++)
                 {
                     var s = members[scratch[j].Index];
@@ -39,7 +40,7 @@ internal sealed partial class Evaluator
                     {
                         if (picked.TryAdd(s, true))
                         {
-                            order.Add(s);
+                            picks.Add(s);
                         }
                     }
                     else
@@ -60,7 +61,7 @@ internal sealed partial class Evaluator
             }
         }
 
-        return order;
+        return picks;
     }
 
     private static int CompareForTopK((double Value, int Index) a, (double Value, int Index) b, bool top)
@@ -120,7 +121,7 @@ internal sealed partial class Evaluator
                     var labels = GroupLabels(LabelSets.With(s.Metric, label, FormatValueLabel(v)), agg, grouping);
                     if (!groups.TryGetValue(labels, out target))
                     {
-                        groups[labels] = target = StepSeries.Rent(labels, Steps);
+                        groups[labels] = target = StepSeries.Rent(labels, Steps, Limits);
                         output.Add(target);
                     }
 

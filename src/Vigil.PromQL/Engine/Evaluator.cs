@@ -28,7 +28,10 @@ internal sealed partial class Evaluator
     {
         (Querier, Options, Limits, Start, End, Interval) = (querier, options, limits, start, end, interval);
         (QueryStart, QueryEnd, _warnings) = (queryStart, queryEnd, warnings);
-        Steps = checked((int)((end - start) / interval) + 1);
+        long steps = ((end - start) / interval) + 1;
+
+        // One series over all steps must fit the sample limit (a subquery like x[30d:1s] is refused here).
+        Steps = steps <= limits.MaxSamples ? (int)steps : throw QueryLimits.TooManySamples();
         LookbackMs = (long)options.LookbackDelta.TotalMilliseconds;
     }
 
@@ -59,6 +62,23 @@ internal sealed partial class Evaluator
     public IReadOnlyList<string> Warnings => _warnings;
 
     public long StepTime(int step) => Start + (step * Interval);
+
+    /// <summary>A series' values as points at the steps it has, in time order; releases the series.</summary>
+    public FPoint[] ToPoints(StepSeries series)
+    {
+        var points = new FPoint[series.Count];
+        int n = 0;
+        for (int step = 0; step < Steps; step++)
+        {
+            if (series.Has[step])
+            {
+                points[n++] = new FPoint(StepTime(step), series.Values[step]);
+            }
+        }
+
+        series.Release();
+        return points;
+    }
 
     /// <summary>
     /// Evaluates <paramref name="expr"/> over every step. The tree is walked recursively; a tree deeper than the

@@ -13,7 +13,14 @@ internal sealed partial class QueryEngine : IQueryEngine
 
     public QueryEngineOptions Options { get; }
 
-    public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
+    public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken) =>
+        WithStackFor(query, () => Instant(storage, query, time, cancellationToken));
+
+    public QueryResult RangeQuery(
+        IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken) =>
+        WithStackFor(query, () => Range(storage, query, start, end, step, cancellationToken));
+
+    private QueryResult Instant(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storage);
         var expr = Parse(query);
@@ -30,7 +37,7 @@ internal sealed partial class QueryEngine : IQueryEngine
         });
     }
 
-    public QueryResult RangeQuery(
+    private QueryResult Range(
         IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -120,18 +127,7 @@ internal sealed partial class QueryEngine : IQueryEngine
         var result = new List<Series>(series.Count);
         foreach (var s in series)
         {
-            var points = new FPoint[s.Count];
-            int n = 0;
-            for (int step = 0; step < ev.Steps; step++)
-            {
-                if (s.Has[step])
-                {
-                    points[n++] = new FPoint(ev.StepTime(step), s.Values[step]);
-                }
-            }
-
-            result.Add(new Series(s.Metric, points));
-            s.Release();
+            result.Add(new Series(s.Metric, ev.ToPoints(s)));
         }
 
         result.Sort(static (a, b) => Labels.Compare(a.Metric, b.Metric));

@@ -2,8 +2,8 @@ namespace Vigil.PromQL;
 
 /// <summary>
 /// Go's math.Log2 and math.Log10, whose formulas differ from the C library's: log2 is exact for powers of two
-/// (Frexp, then the log of the fraction), and log10 is log2 scaled by ln 2/ln 10, so log10(1000) is Go's
-/// 2.9999999999999996, which Prometheus answers.
+/// (Frexp, then the log of the fraction), and log10 is log2 scaled by ln 2/ln 10; results can differ from
+/// Math.Log2/Math.Log10 in the last bit, and Prometheus answers Go's.
 /// </summary>
 internal static class GoMath
 {

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Vigil.Common.Config;
+using Vigil.Common.Relabel;
 using Vigil.PromQL.Engine;
 using Vigil.Tsdb.Storage;
 
@@ -14,8 +16,7 @@ internal static class LabelKernels
 {
     /// <summary>
     /// label_replace's regex, anchored the way 2.42 builds it (<c>"^(?:" + regex + ")$"</c>, one string, so
-    /// <c>a)|(b</c> compiles as Go compiles it), translated from RE2 by <see cref="ReplaceRegex"/> so that group
-    /// numbers and <c>$name</c> references expand as Go's do.
+    /// <c>a)|(b</c> compiles as Go compiles it), translated from RE2 by <see cref="ReplaceRegex"/>.
     /// </summary>
     /// <exception cref="QueryException">With Prometheus's message, when RE2's syntax is not kept.</exception>
     public static Regex CompileReplaceRegex(string regex) =>
@@ -26,7 +27,7 @@ internal static class LabelKernels
     /// <exception cref="QueryException">"invalid destination label name in {functionName}(): {name}".</exception>
     public static void ValidateLabelName(string functionName, string name)
     {
-        if (!IsValidLabelName(name))
+        if (!ConfigRules.IsValidLabelName(name))
         {
             throw new QueryException(
                 QueryErrorKind.Execution, $"invalid destination label name in {functionName}(): {name}");
@@ -37,7 +38,7 @@ internal static class LabelKernels
     /// <exception cref="QueryException">"invalid source label name in label_join(): {name}".</exception>
     public static void ValidateSourceLabelName(string name)
     {
-        if (!IsValidLabelName(name))
+        if (!ConfigRules.IsValidLabelName(name))
         {
             throw new QueryException(QueryErrorKind.Execution, $"invalid source label name in label_join(): {name}");
         }
@@ -57,9 +58,7 @@ internal static class LabelKernels
             return labels;
         }
 
-        var expanded = new StringBuilder();
-        ReplaceRegex.Expand(expanded, replacement, match, regex);
-        return With(labels, dst, expanded.ToString());
+        return With(labels, dst, GoTemplate.Expand(replacement, regex, match));
     }
 
     /// <summary>label_join on one series: the sources' values ("" when absent) joined; an empty result removes <paramref name="dst"/>.</summary>
@@ -72,25 +71,6 @@ internal static class LabelKernels
         }
 
         return With(labels, dst, joined.ToString());
-    }
-
-    /// <summary>Prometheus's legacy label name rule: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
-    internal static bool IsValidLabelName(string name)
-    {
-        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The labels with <paramref name="name"/> set to <paramref name="value"/>, or removed when it is empty; the same instance when nothing changes.</summary>

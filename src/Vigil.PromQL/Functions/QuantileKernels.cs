@@ -11,10 +11,15 @@ internal static class QuantileKernels
     /// Sorts by bound, requires a +Inf bucket, merges equal bounds, forces counts monotonic, then interpolates
     /// linearly inside the bucket the rank falls in: from 0 in the lowest bucket when its bound is positive, and the
     /// second-highest bound when the rank falls in the +Inf bucket. NaN when undefined (no +Inf bucket, fewer than 2
-    /// buckets, no observations); −Inf for q &lt; 0 and +Inf for q &gt; 1.
+    /// buckets, no observations, q NaN); −Inf for q &lt; 0 and +Inf for q &gt; 1.
     /// </summary>
     public static double BucketQuantile(double q, Span<Bucket> buckets)
     {
+        if (double.IsNaN(q))
+        {
+            return double.NaN;
+        }
+
         if (q < 0)
         {
             return double.NegativeInfinity;
@@ -70,7 +75,6 @@ internal static class QuantileKernels
 
         if (double.IsNaN(q))
         {
-            // 2.42 indexes with int(NaN) and fails with a runtime error; later releases answer NaN, which we keep.
             return double.NaN;
         }
 

@@ -3,9 +3,11 @@ using System.Text;
 namespace Vigil.PromQL;
 
 /// <summary>
-/// Rewrites an RE2 pattern into .NET syntax with the same meaning and the same group numbers (see
-/// <see cref="ReplaceRegex"/>). A single pass that knows only escapes, character classes and groups; anything
-/// else is copied, and .NET's parser reports what neither engine accepts.
+/// Rewrites an RE2 pattern (Go 1.19's regexp, as Prometheus 2.42 runs it) into .NET syntax with the same meaning:
+/// <c>$</c> is the end of the text (not before a final newline), <c>\d \w \s</c> are ASCII, <c>\pL</c> and
+/// <c>[[:alpha:]]</c> are understood, <c>(?P&lt;name&gt;</c> becomes .NET's <c>(?&lt;name&gt;</c>, and Perl's
+/// <c>(?&lt;name&gt;</c> and lookbehind, which that RE2 refuses, are refused. A single pass that knows only escapes,
+/// character classes and groups; anything else is copied, and .NET's parser reports what neither engine accepts.
 /// </summary>
 internal static class Re2Translator
 {
@@ -18,11 +20,11 @@ internal static class Re2Translator
         ["[:word:]"] = "0-9A-Za-z_", ["[:xdigit:]"] = "0-9A-Fa-f",
     };
 
-    /// <summary>Appends the translation to <paramref name="output"/> and each capturing group's name (null if unnamed) to <paramref name="groupNames"/>.</summary>
-    public static bool TryTranslate(string pattern, StringBuilder output, List<string?> groupNames)
+    /// <summary>Appends the translation to <paramref name="output"/>; false when RE2 would refuse the pattern.</summary>
+    public static bool TryTranslate(string pattern, StringBuilder output)
     {
         // (?m) makes '$' an end of line, which .NET's multiline '$' already is; only the default needs \z.
-        bool multiline = pattern.Contains("(?m", StringComparison.Ordinal) || HasMultilineFlag(pattern);
+        bool multiline = HasMultilineFlag(pattern);
         int i = 0;
         while (i < pattern.Length)
         {
@@ -31,7 +33,7 @@ internal static class Re2Translator
             {
                 '\\' => CopyEscape(pattern, ref i, output, inClass: false),
                 '[' => CopyClass(pattern, ref i, output),
-                '(' => CopyGroupOpen(pattern, ref i, output, groupNames),
+                '(' => CopyGroupOpen(pattern, ref i, output),
                 '$' when !multiline => Emit(output, @"\z", ref i, 1),
                 _ => Emit(output, c, ref i),
             };
@@ -61,31 +63,16 @@ internal static class Re2Translator
         return false;
     }
 
-    private static bool CopyGroupOpen(string pattern, ref int i, StringBuilder output, List<string?> groupNames)
+    private static bool CopyGroupOpen(string pattern, ref int i, StringBuilder output)
     {
-        if (i + 1 >= pattern.Length || pattern[i + 1] != '?')
+        var rest = pattern.AsSpan(i);
+        if (rest.StartsWith("(?P<"))
         {
-            groupNames.Add(null);
-            return Emit(output, '(', ref i);
-        }
-
-        if (pattern.AsSpan(i).StartsWith("(?P<"))
-        {
-            int close = pattern.IndexOf('>', i + 4);
-            if (close < 0)
-            {
-                return false;
-            }
-
-            // Named in Go, unnamed in .NET, so that .NET numbers it where Go does.
-            groupNames.Add(pattern[(i + 4)..close]);
-            output.Append('(');
-            i = close + 1;
-            return true;
+            return Emit(output, "(?<", ref i, 4);
         }
 
         // Go 1.19's RE2 refuses Perl's (?<name>, and lookbehind; .NET would accept both.
-        return pattern.AsSpan(i).StartsWith("(?<") ? false : Emit(output, "(?", ref i, 2);
+        return !rest.StartsWith("(?<") && Emit(output, '(', ref i);
     }
 
     private static bool CopyClass(string pattern, ref int i, StringBuilder output)
