@@ -52,5 +52,27 @@ internal static class PeerHttp
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the status and body whatever the status (an API's error
+    /// answers are what some tests look at); throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int Status, string Body)> SendForAnswerAsync(HttpRequestMessage request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var limit = timeout ?? DefaultTimeout;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(limit);
+        try
+        {
+            using var response = await Client.SendAsync(request, cts.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
+            return ((int)response.StatusCode, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{request.Method} {request.RequestUri} did not answer within {limit}");
+        }
+    }
+
     private static string Truncate(string body) => body.Length <= 1000 ? body : string.Concat(body.AsSpan(0, 1000), "…");
 }
