@@ -71,7 +71,7 @@ internal sealed partial class ConformanceData
         var buckets = new double[Steps, BucketBounds.Length];
         var sums = new double[Steps];
         var counts = new double[Steps];
-        var bounds = Array.ConvertAll(BucketBounds, b => double.Parse(b, System.Globalization.CultureInfo.InvariantCulture));
+        var bounds = Array.ConvertAll(BucketBounds, b => ApiAnswer.ParseValue(b) ?? double.NaN);
         double sum = 0, count = 0;
         var cumulative = new double[bounds.Length];
         for (var step = 0; step < Steps; step++)
