@@ -34,6 +34,16 @@ internal sealed partial class ConformanceData
         AddLabelShapes();
     }
 
+    /// <summary>
+    /// The data set ending two minutes before now, on a minute boundary, so a Prometheus head (which refuses samples
+    /// older than its newest minus one hour, and none newer than now matter) accepts every sample.
+    /// </summary>
+    public static ConformanceData EndingBeforeNow()
+    {
+        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return new ConformanceData(((nowMs / 60_000) * 60_000) - ((Steps - 1) * (long)IntervalMs) - (2 * 60_000));
+    }
+
     /// <summary>The first sample's timestamp (ms).</summary>
     public long StartMs { get; }
 

@@ -55,10 +55,7 @@ public sealed class ConformancePeers : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        // The data ends two minutes before now (on a minute boundary) so Prometheus's head accepts all of it.
-        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var startMs = ((nowMs / 60_000) * 60_000) - ((ConformanceData.Steps - 1) * (long)ConformanceData.IntervalMs) - (2 * 60_000);
-        var data = new ConformanceData(startMs);
+        var data = ConformanceData.EndingBeforeNow();
         const string config = "global:\n  scrape_interval: 15s\n";
         _reference = await PrometheusPeer.StartAsync(_referenceDir, config, "--web.enable-remote-write-receiver");
         if (CandidateIsPrometheus)
@@ -85,22 +82,12 @@ public sealed class ConformancePeers : IAsyncDisposable
         long bytes = 0;
         foreach (var body in data.RemoteWriteBodies())
         {
-            await Task.WhenAll(PushOneAsync(ReferenceUrl, body), PushOneAsync(CandidateUrl, body));
+            await Task.WhenAll(QueryClient.RemoteWriteAsync(ReferenceUrl, body), QueryClient.RemoteWriteAsync(CandidateUrl, body));
             count++;
             bytes += body.Length;
         }
 
         return (count, bytes);
-    }
-
-    private static async Task PushOneAsync(Uri baseUrl, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/v1/write")) { Content = Payloads.Content(body) };
-        var (status, answer) = await PeerHttp.SendForAnswerAsync(request, TimeSpan.FromSeconds(30));
-        if (status is < 200 or >= 300)
-        {
-            throw new InvalidOperationException($"remote write to {baseUrl} answered {status}: {answer}");
-        }
     }
 
     /// <summary>

@@ -25,6 +25,17 @@ internal static class QueryClient
         return ApiAnswer.Parse(status, body);
     }
 
+    /// <summary>POSTs one remote-write 1.0 body to <c>/api/v1/write</c>; throws unless the answer is 2xx.</summary>
+    public static async Task RemoteWriteAsync(Uri baseUrl, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/v1/write")) { Content = Payloads.Content(body) };
+        var (status, answer) = await PeerHttp.SendForAnswerAsync(request, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        if (status is < 200 or >= 300)
+        {
+            throw new InvalidOperationException($"remote write to {baseUrl} answered {status}: {answer}");
+        }
+    }
+
     /// <summary>True when <c>/-/ready</c> answers 2xx within 5 s: the process is alive and serving.</summary>
     public static async Task<bool> AnswersAsync(Uri baseUrl)
     {
