@@ -17,6 +17,12 @@ internal sealed record QueryEngineOptions
     /// <summary><c>--query.max-samples</c>: samples a query may hold in memory at once. Default 50,000,000.</summary>
     public int MaxSamples { get; init; } = 50_000_000;
 
+    /// <summary>
+    /// The step of a subquery written without one (<c>x[1h:]</c>): Prometheus uses the global evaluation interval,
+    /// 1 m by default (<c>NoStepSubqueryIntervalFn</c>).
+    /// </summary>
+    public TimeSpan DefaultSubqueryStep { get; init; } = TimeSpan.FromMinutes(1);
+
     public static QueryEngineOptions Default { get; } = new();
 }
 

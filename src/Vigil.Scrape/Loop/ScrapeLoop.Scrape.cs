@@ -79,6 +79,7 @@ internal sealed partial class ScrapeLoop
         if (error is null)
         {
             _cache.Sweep(_iteration);
+            Metadata.Sweep(_iteration);
         }
     }
 
@@ -90,6 +91,7 @@ internal sealed partial class ScrapeLoop
         {
             if (entry.Kind != ExpositionEntryKind.Sample)
             {
+                Metadata.Record(entry, _iteration);
                 continue;
             }
 

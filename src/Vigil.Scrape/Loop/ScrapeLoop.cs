@@ -60,6 +60,7 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
         if (predecessor is null)
         {
             _cache = new ScrapeSeriesCache(target, config.HonorLabels, config.MetricRelabelConfigs, ScrapeLabelLimits.From(config));
+            Metadata = new ScrapeMetadata();
             _report = ReportSeries.Create(target);
             return;
         }
@@ -75,6 +76,7 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
         }
 
         _cache = predecessor._cache;
+        Metadata = predecessor.Metadata;
         _report = predecessor._report;
         _previous = predecessor._previous;
         _iteration = predecessor._iteration;
@@ -110,6 +112,9 @@ internal sealed partial class ScrapeLoop : IAsyncDisposable
 
     /// <summary>The outcome of the last scrape; safe to read from any thread.</summary>
     public TargetStatus Status => _status;
+
+    /// <summary>The metric metadata (HELP, TYPE, UNIT) this target's scrapes saw; owned by the loop.</summary>
+    public ScrapeMetadata Metadata { get; }
 
     /// <summary>Distinct raw series the relabel cache remembers (diagnostics and tests).</summary>
     internal int CachedSeries => _cache.Count;

@@ -9,7 +9,7 @@ namespace Vigil.Tsdb.Tools;
 /// so that the two tools' output can be compared line for line: label values quoted by Go's <c>strconv.Quote</c>,
 /// values by Go's <c>%g</c>.
 /// </summary>
-internal static class PromtoolText
+internal static partial class PromtoolText
 {
     /// <summary>Enough for any <see cref="FormatValue"/> result: 17 digits, sign, point, exponent.</summary>
     public const int MaxValueLength = 32;

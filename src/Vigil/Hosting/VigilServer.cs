@@ -54,7 +54,14 @@ internal sealed class VigilServer : IAsyncDisposable
         app.MapRemoteRead(() => Storage);
         app.MapOperations(Instances, registry, IsReady, ReloadAsync);
         app.MapTargets(Instances);
+        Runtime = new RuntimeStatus(
+            config.Storage.Enabled ? RuntimeStatus.FormatRetention(config.Storage.RetentionTime, config.Storage.RetentionSize) : "",
+            () => _metrics.Wal.RepairsSinceStart);
+        app.MapQueryApi(QueryApiWiring.Sources(this) with { Log = _log });
     }
+
+    /// <summary>What <c>/api/v1/status/runtimeinfo</c> reports; reloads record their outcome in it.</summary>
+    public RuntimeStatus Runtime { get; }
 
     public VigilConfig Config { get; private set; }
 
@@ -154,6 +161,7 @@ internal sealed class VigilServer : IAsyncDisposable
             catch (ConfigException ex)
             {
                 _metrics.ReloadFailure.Inc();
+                Runtime.ConfigLoaded(success: false);
                 _log.LogWarning("reload rejected: {Reason}", ex.Message);
                 return ex.Message;
             }
@@ -163,12 +171,14 @@ internal sealed class VigilServer : IAsyncDisposable
             {
                 // Instances that failed kept (or lost) their previous run; the file did not apply whole.
                 _metrics.ReloadFailure.Inc();
+                Runtime.ConfigLoaded(success: false);
                 return string.Join("; ", errors);
             }
 
             Config = next;
 
             _metrics.ReloadSuccess.Inc();
+            Runtime.ConfigLoaded(success: true);
             return null;
         }
         finally

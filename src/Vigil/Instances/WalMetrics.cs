@@ -15,6 +15,7 @@ internal sealed class WalMetrics
     private readonly MetricFamily<Histogram> _fsync;
     private readonly MetricFamily<Counter> _repairs;
     private readonly MetricFamily<Counter> _failures;
+    private long _repairsSinceStart;
 
     public WalMetrics(MetricsScope processScope)
     {
@@ -26,15 +27,19 @@ internal sealed class WalMetrics
         _failures = processScope.CounterFamily("vigil_wal_write_failures_total", "WAL writes or fsyncs that failed (their commits were answered 500).", "instance");
     }
 
+    /// <summary>WAL repairs of every instance since the process started (runtimeinfo's <c>corruptionCount</c>, issue 6).</summary>
+    public long RepairsSinceStart => Interlocked.Read(ref _repairsSinceStart);
+
     public IWalObserver Bind(MetricsScope runScope, string instance) => new Observer(
         runScope.Child(_bytes, instance),
         runScope.Child(_segments, instance),
         runScope.Child(_currentSegment, instance),
         runScope.Child(_fsync, instance),
         runScope.Child(_repairs, instance),
-        runScope.Child(_failures, instance));
+        runScope.Child(_failures, instance),
+        () => Interlocked.Increment(ref _repairsSinceStart));
 
-    private sealed class Observer(Counter bytes, Counter segments, Gauge current, Histogram fsync, Counter repairs, Counter failures) : IWalObserver
+    private sealed class Observer(Counter bytes, Counter segments, Gauge current, Histogram fsync, Counter repairs, Counter failures, Action onRepair) : IWalObserver
     {
         public void OnBytesWritten(long count) => bytes.Add(count);
 
@@ -46,7 +51,11 @@ internal sealed class WalMetrics
 
         public void OnFsync(TimeSpan duration) => fsync.Observe(duration);
 
-        public void OnRepair(WalRepair repair) => repairs.Inc();
+        public void OnRepair(WalRepair repair)
+        {
+            repairs.Inc();
+            onRepair();
+        }
 
         public void OnWriteFailure(Exception error) => failures.Inc();
     }

@@ -1,0 +1,148 @@
+using Vigil.Tsdb.Storage;
+
+namespace Vigil.PromQL.Engine;
+
+internal sealed partial class Evaluator
+{
+    /// <summary>
+    /// A function of a range vector (rate, *_over_time, ...), series by series and step by step (engine.go's
+    /// <c>Call</c> with a matrix argument): the window [t − offset − range, t − offset] slides over each series
+    /// once, and the kernel sees its points. The metric name is dropped except by last_over_time.
+    /// </summary>
+    private StepValue EvalRangeCall(Call call, int matrixIndex)
+    {
+        var arg = call.Args[matrixIndex].Unparenthesized();
+        var scalars = new double[call.Args.Count][];
+        for (int i = 0; i < call.Args.Count; i++)
+        {
+            if (i != matrixIndex)
+            {
+                scalars[i] = Eval(call.Args[i]).Scalar;
+            }
+        }
+
+        var (source, range, offset, at) = OpenRangeSource(arg, call.Function.Name);
+        using (source)
+        {
+            using var kernel = new RangeKernel(call.Function.Name, scalars, matrixIndex);
+            var output = call.Function.Name == "absent_over_time"
+                ? AbsentOverTime(source, range, offset, at, arg)
+                : ApplyRangeKernel(kernel, source, range, offset, at);
+            AddWarnings(source.Warnings);
+            return StepValue.OfVector(output);
+        }
+    }
+
+    private (RangeSource Source, long Range, long Offset, long? At) OpenRangeSource(Expr arg, string func)
+    {
+        if (arg is MatrixSelector ms)
+        {
+            var vs = ms.VectorSelector;
+            long range = (long)ms.Range.TotalMilliseconds;
+            return (new RangeSource(Select(vs, range, func)), range, (long)vs.Offset.TotalMilliseconds, AtTime(vs.Timestamp, vs.StartOrEnd));
+        }
+
+        var sq = (SubqueryExpr)arg;
+        var points = EvalSubquery(sq);
+        return (new RangeSource(points), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
+    }
+
+    private List<StepSeries> ApplyRangeKernel(RangeKernel kernel, RangeSource source, long range, long offset, long? at)
+    {
+        var output = new List<StepSeries>();
+        using var window = new RangeWindow(Limits);
+        while (source.MoveNext(window))
+        {
+            Limits.Check();
+            var metric = kernel.KeepsName ? source.Labels : LabelSets.DropMetricName(source.Labels);
+            StepSeries? series = null;
+            for (int i = 0; i < Steps; i++)
+            {
+                long ts = StepTime(i);
+                long maxt = (at ?? ts) - offset;
+                var points = window.Advance(maxt - range, maxt);
+                if (points.Length > 0 && kernel.TryApply(points, maxt - range, maxt, ts, i, out double v))
+                {
+                    series ??= StepSeries.Rent(metric, Steps);
+                    series.Set(i, v);
+                }
+            }
+
+            if (series is not null)
+            {
+                Limits.Take(series.Count);
+                output.Add(series);
+            }
+        }
+
+        CheckNoDuplicateSeries(output);
+        return output;
+    }
+
+    /// <summary>
+    /// absent_over_time: 1 at the steps where no series has a point in its window, labelled from the selector's
+    /// equality matchers (<c>createLabelsForAbsentFunction</c>); nothing elsewhere.
+    /// </summary>
+    private List<StepSeries> AbsentOverTime(RangeSource source, long range, long offset, long? at, Expr arg)
+    {
+        var present = new bool[Steps];
+        using var window = new RangeWindow(Limits);
+        while (source.MoveNext(window))
+        {
+            for (int i = 0; i < Steps; i++)
+            {
+                long maxt = (at ?? StepTime(i)) - offset;
+                present[i] |= window.Advance(maxt - range, maxt).Length > 0;
+            }
+        }
+
+        return AbsentSeries(present, arg is MatrixSelector ms ? ms.VectorSelector : null);
+    }
+
+    /// <summary>The series of absent and absent_over_time: 1 wherever nothing was <paramref name="present"/>.</summary>
+    private List<StepSeries> AbsentSeries(bool[] present, VectorSelector? vs)
+    {
+        var series = StepSeries.Rent(vs is null ? Labels.Empty : AbsentLabels(vs), Steps);
+        for (int i = 0; i < Steps; i++)
+        {
+            if (!present[i])
+            {
+                series.Set(i, 1);
+            }
+        }
+
+        if (series.Count == 0)
+        {
+            series.Release();
+            return [];
+        }
+
+        Limits.Take(series.Count);
+        return [series];
+    }
+
+    /// <summary>Labels from the equality matchers, except the name; a label matched twice or otherwise is left out.</summary>
+    private static Labels AbsentLabels(VectorSelector vs)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var drop = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in vs.Matchers)
+        {
+            if (m.Name == LabelSets.MetricName)
+            {
+                continue;
+            }
+
+            if (m.Type == LabelMatchType.Equal && !labels.ContainsKey(m.Name))
+            {
+                labels[m.Name] = m.Value;
+            }
+            else
+            {
+                drop.Add(m.Name);
+            }
+        }
+
+        return Labels.FromPairs([.. labels.Where(kv => !drop.Contains(kv.Key)).Select(kv => (kv.Key, kv.Value))]);
+    }
+}
