@@ -28,12 +28,7 @@ public sealed partial class GrafanaReplayTests(ConformancePeers peers, ITestOutp
             Check(request, peers.CandidateName, candidate, failures);
             if (request.SameDataAsPrometheus && reference.Status == 200 && candidate.Status == 200)
             {
-                var want = Normalized(reference.Body);
-                var got = Normalized(candidate.Body);
-                if (want != got)
-                {
-                    failures.Add($"{request}: data differs from Prometheus's\n    prometheus: {Cut(want)}\n    {peers.CandidateName}: {Cut(got)}");
-                }
+                failures.AddRange(DataDifferences(request, reference.Body, candidate.Body).Select(d => $"{request}: {d}"));
             }
 
             output.WriteLine($"{request}: prometheus {reference.Status}, {peers.CandidateName} {candidate.Status} ({candidate.Body.Length} bytes)");
@@ -62,6 +57,28 @@ public sealed partial class GrafanaReplayTests(ConformancePeers peers, ITestOutp
         {
             failures.Add($"{request} on {server}: {problem}");
         }
+    }
+
+    /// <summary>
+    /// Query results compared as conformance compares them (1e-9 relative); lists of labels, values and series
+    /// compared as sorted text, showing where they first differ.
+    /// </summary>
+    private IEnumerable<string> DataDifferences(GrafanaRequest request, string reference, string candidate)
+    {
+        if (request.Shape is ApiShape.Scalar or ApiShape.Vector or ApiShape.Matrix)
+        {
+            return AnswerComparer.Compare(ApiAnswer.Parse(200, reference), ApiAnswer.Parse(200, candidate), ordered: false);
+        }
+
+        var want = Normalized(reference);
+        var got = Normalized(candidate);
+        if (want == got)
+        {
+            return [];
+        }
+
+        var at = Math.Max(0, want.Zip(got).TakeWhile(p => p.First == p.Second).Count() - 40);
+        return [$"data differs from Prometheus's from character {at}\n    prometheus: {Cut(want[at..])}\n    {peers.CandidateName}: {Cut(got[at..])}"];
     }
 
     /// <summary><c>data</c> re-serialized with arrays of strings sorted, so equal lists compare equal as text.</summary>

@@ -49,7 +49,7 @@ internal sealed class LimitedQueryServer : IAsyncDisposable
             else
             {
                 var config = dir.Combine("vigil.yml");
-                await File.WriteAllTextAsync(config, $"query:\n  max_samples: {maxSamples.ToString(CultureInfo.InvariantCulture)}\n  timeout: {timeoutText}\n");
+                await File.WriteAllTextAsync(config, $"metrics:\n  configs:\n    - name: default\nquery:\n  max_samples: {maxSamples.ToString(CultureInfo.InvariantCulture)}\n  timeout: {timeoutText}\n");
                 vigil = await VigilPeer.StartAsync(dir.Combine("data"), dir.Path, config);
             }
 
