@@ -218,7 +218,7 @@ awk -F'\t' -v queries="$QUERIES" '
             ratio = (p > 0 && v > 0) ? v / p : 0
             if (ratio > 0) { logsum += log(ratio); counted++; sp += p; sv += v }
             flag = (series["prometheus", q] != series["vigil", q]) ? "  <- series differ" : ""
-            printf "%-24s %-16s %12.1f %12.1f %8s %14s%s\n", q, kind[q], p, v, ratio > 0 ? sprintf("%.2f", ratio) : "n/a", series["prometheus", q] "/" series["vigil", q], flag
+            printf "%-24s %-16s %12.1f %12.1f %8s %14s%s\n", q, kind[q], p, v, (ratio > 0 ? sprintf("%.2f", ratio) : "n/a"), series["prometheus", q] "/" series["vigil", q], flag
         }
         if (counted > 0) {
             printf "%-24s %-16s %12.1f %12.1f %8.2f\n", "sum of medians", "", sp, sv, sv / sp
