@@ -28,28 +28,16 @@ internal static class PeerHttp
     /// <summary>Send <paramref name="request"/> and return the body; throws with the body on a non-2xx status.</summary>
     public static async Task<string> SendAsync(HttpRequestMessage request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var limit = timeout ?? DefaultTimeout;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(limit);
-        try
+        var (status, body) = await SendForAnswerAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        if (status is < 200 or >= 300)
         {
-            using var response = await Client.SendAsync(request, cts.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException(
-                    $"{request.Method} {request.RequestUri} returned {(int)response.StatusCode}: {Truncate(body)}",
-                    inner: null,
-                    response.StatusCode);
-            }
+            throw new HttpRequestException(
+                $"{request.Method} {request.RequestUri} returned {status}: {Truncate(body)}",
+                inner: null,
+                (System.Net.HttpStatusCode)status);
+        }
 
-            return body;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{request.Method} {request.RequestUri} did not answer within {limit}");
-        }
+        return body;
     }
 
     /// <summary>
