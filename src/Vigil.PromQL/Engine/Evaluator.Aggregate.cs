@@ -7,13 +7,13 @@ internal sealed partial class Evaluator
     private StepValue EvalAggregate(AggregateExpr agg)
     {
         StepValue? param = agg.Param is null ? null : Eval(agg.Param);
-        var input = Eval(agg.Expr);
-        var grouping = agg.Without ? [.. agg.Grouping, LabelSets.MetricName] : agg.Grouping;
+        IReadOnlyList<string> grouping = agg.Without ? [.. agg.Grouping, LabelSets.MetricName] : agg.Grouping;
         var result = agg.Op switch
         {
-            AggregateOp.Topk or AggregateOp.Bottomk => TopK(agg, input.Vector, param!.Scalar, grouping),
-            AggregateOp.CountValues => CountValues(agg, input.Vector, param!.String),
-            _ => Simple(agg, input.Vector, param?.Scalar, grouping),
+            AggregateOp.Topk or AggregateOp.Bottomk => TopK(agg, Eval(agg.Expr).Vector, param!.Scalar, grouping),
+            AggregateOp.CountValues => CountValues(agg, Eval(agg.Expr).Vector, param!.String),
+            AggregateOp.Quantile => Quantile(agg, Eval(agg.Expr).Vector, param!.Scalar, grouping),
+            _ => Simple(agg, grouping),
         };
         return StepValue.OfVector(result);
     }
@@ -26,54 +26,57 @@ internal sealed partial class Evaluator
     private static List<(Labels Labels, List<StepSeries> Members)> Group(
         List<StepSeries> input, AggregateExpr agg, IReadOnlyList<string> grouping)
     {
-        var index = new Dictionary<Labels, int>();
-        var groups = new List<(Labels, List<StepSeries>)>();
+        var index = new GroupIndex<List<StepSeries>>(grouping, agg.Without);
         foreach (var s in input)
         {
-            var labels = GroupLabels(s.Metric, agg, grouping);
-            if (!index.TryGetValue(labels, out int g))
-            {
-                index[labels] = g = groups.Count;
-                groups.Add((labels, []));
-            }
-
-            groups[g].Item2.Add(s);
+            int g = index.Find(s.Metric, static _ => []);
+            index.Groups[g].Value.Add(s);
         }
 
-        return groups;
+        return index.Groups;
     }
 
+    /// <summary>One group's running state: its output series and, per step, the count and running mean.</summary>
+    private sealed record GroupState(StepSeries Result, double[] Count, double[] Mean);
+
     /// <summary>
-    /// sum, avg, min, max, count, group, stddev, stdvar and quantile, step by step in the order and with the float
-    /// arithmetic of Prometheus 2.42's <c>aggregation</c> (plain sums, no Kahan compensation in 2.42; the running
-    /// mean with its infinity cases; Welford's variance).
+    /// sum, avg, min, max, count, group, stddev and stdvar, step by step in the order and with the float arithmetic
+    /// of Prometheus 2.42's <c>aggregation</c> (plain sums, no Kahan compensation in 2.42; the running mean with its
+    /// infinity cases; Welford's variance). The input streams in: each series is folded into its group and released.
     /// </summary>
-    private List<StepSeries> Simple(AggregateExpr agg, List<StepSeries> input, double[]? param, IReadOnlyList<string> grouping)
+    private List<StepSeries> Simple(AggregateExpr agg, IReadOnlyList<string> grouping)
     {
-        var output = new List<StepSeries>();
-        var groups = Group(input, agg, grouping);
-        var count = new double[Steps];
-        var mean = new double[Steps];
-        var scratch = agg.Op == AggregateOp.Quantile ? new double[groups.Max(g => g.Members.Count)] : [];
-        foreach (var (labels, members) in groups)
+        var index = new GroupIndex<GroupState>(grouping, agg.Without);
+        EvalStreaming(agg.Expr, s =>
         {
             Limits.Check();
+            int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps), new double[Steps], new double[Steps]));
+            var state = index.Groups[g].Value;
+            Accumulate(agg.Op, s, state.Result, state.Count, state.Mean);
+            Limits.Free(s.Count);
+            s.Release();
+        });
+        var output = new List<StepSeries>(index.Groups.Count);
+        foreach (var (_, state) in index.Groups)
+        {
+            Finish(agg.Op, state.Result, state.Count, state.Mean);
+            state.Result.Recount(Steps);
+            Limits.Take(state.Result.Count);
+            output.Add(state.Result);
+        }
+
+        return output;
+    }
+
+    private List<StepSeries> Quantile(AggregateExpr agg, List<StepSeries> input, double[] q, IReadOnlyList<string> grouping)
+    {
+        var groups = Group(input, agg, grouping);
+        var scratch = new double[groups.Count == 0 ? 0 : groups.Max(g => g.Members.Count)];
+        var output = new List<StepSeries>(groups.Count);
+        foreach (var (labels, members) in groups)
+        {
             var result = StepSeries.Rent(labels, Steps);
-            if (agg.Op == AggregateOp.Quantile)
-            {
-                QuantileSteps(members, param!, result, scratch);
-            }
-            else
-            {
-                Array.Clear(count);
-                foreach (var s in members)
-                {
-                    Accumulate(agg.Op, s, result, count, mean);
-                }
-
-                Finish(agg.Op, result, count, mean);
-            }
-
+            QuantileSteps(members, q, result, scratch);
             result.Recount(Steps);
             Limits.Take(result.Count);
             output.Add(result);

@@ -26,26 +26,27 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>
-    /// sort and sort_desc order an instant query's result by value, NaN first either way (2.42's heap orders);
-    /// in a range query they change nothing, since the matrix is sorted by labels.
+    /// sort and sort_desc order an instant query's result by value, NaN last either way (2.42 sorts the reverse
+    /// heap order and reverses it, "NaN should sort to the bottom"; checked against a real 2.42); in a range query
+    /// they change nothing, since the matrix is sorted by labels.
     /// </summary>
     private StepValue Sort(StepValue input, bool descending)
     {
-        if (Steps == 1)
+        if (Steps != 1)
         {
-            var sorted = input.Vector.OrderBy(s => s.Values[0], Comparer<double>.Create((a, b) =>
-            {
-                if (double.IsNaN(a) || double.IsNaN(b))
-                {
-                    return double.IsNaN(b).CompareTo(double.IsNaN(a));
-                }
-
-                return descending ? b.CompareTo(a) : a.CompareTo(b);
-            })).ToList();
-            return StepValue.OfVector(sorted);
+            return input;
         }
 
-        return input;
+        var comparer = Comparer<double>.Create((a, b) =>
+        {
+            if (double.IsNaN(a) || double.IsNaN(b))
+            {
+                return double.IsNaN(a).CompareTo(double.IsNaN(b));
+            }
+
+            return descending ? b.CompareTo(a) : a.CompareTo(b);
+        });
+        return StepValue.OfVector([.. input.Vector.OrderBy(s => s.Values[0], comparer)]);
     }
 
     private StepValue Absent(Expr arg)

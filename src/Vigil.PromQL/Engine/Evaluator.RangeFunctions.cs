@@ -9,7 +9,7 @@ internal sealed partial class Evaluator
     /// <c>Call</c> with a matrix argument): the window [t − offset − range, t − offset] slides over each series
     /// once, and the kernel sees its points. The metric name is dropped except by last_over_time.
     /// </summary>
-    private StepValue EvalRangeCall(Call call, int matrixIndex)
+    private StepValue EvalRangeCall(Call call, int matrixIndex, Action<StepSeries>? sink = null)
     {
         var arg = call.Args[matrixIndex].Unparenthesized();
         var scalars = new double[call.Args.Count][];
@@ -27,7 +27,7 @@ internal sealed partial class Evaluator
             using var kernel = new RangeKernel(call.Function.Name, scalars, matrixIndex);
             var output = call.Function.Name == "absent_over_time"
                 ? AbsentOverTime(source, range, offset, at, arg)
-                : ApplyRangeKernel(kernel, source, range, offset, at);
+                : ApplyRangeKernel(kernel, source, range, offset, at, sink);
             AddWarnings(source.Warnings);
             return StepValue.OfVector(output);
         }
@@ -44,12 +44,15 @@ internal sealed partial class Evaluator
 
         var sq = (SubqueryExpr)arg;
         var points = EvalSubquery(sq);
-        return (new RangeSource(points), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
+        return (new RangeSource(points, Limits), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
     }
 
-    private List<StepSeries> ApplyRangeKernel(RangeKernel kernel, RangeSource source, long range, long offset, long? at)
+    /// <summary>With a <paramref name="sink"/>, each output series goes there as soon as it is complete.</summary>
+    private List<StepSeries> ApplyRangeKernel(
+        RangeKernel kernel, RangeSource source, long range, long offset, long? at, Action<StepSeries>? sink)
     {
         var output = new List<StepSeries>();
+        var seen = new HashSet<Labels>();
         using var window = new RangeWindow(Limits);
         while (source.MoveNext(window))
         {
@@ -68,14 +71,30 @@ internal sealed partial class Evaluator
                 }
             }
 
-            if (series is not null)
+            if (series is null)
             {
-                Limits.Take(series.Count);
+                continue;
+            }
+
+            // 2.42 refuses a range function's output with two equal label sets, whatever their steps.
+            if (!seen.Add(series.Metric))
+            {
+                series.Release();
+                ReleaseAll(output);
+                throw DuplicateLabelset();
+            }
+
+            Limits.Take(series.Count);
+            if (sink is null)
+            {
                 output.Add(series);
+            }
+            else
+            {
+                sink(series);
             }
         }
 
-        CheckNoDuplicateSeries(output);
         return output;
     }
 

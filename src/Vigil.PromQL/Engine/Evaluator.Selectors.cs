@@ -42,9 +42,10 @@ internal sealed partial class Evaluator
     /// <summary>
     /// Each series' newest sample within the lookback delta before each step ([t − lookback, t], closed as in 2.42);
     /// a stale marker as that newest sample ends the series there. With <paramref name="timestamps"/>, the
-    /// sample's own time goes there instead of its value (for <c>timestamp()</c>).
+    /// sample's own time goes there instead of its value (for <c>timestamp()</c>). With a <paramref name="sink"/>,
+    /// each series goes there as soon as it is filled (and the returned list stays empty).
     /// </summary>
-    public List<StepSeries> SelectInstant(VectorSelector vs, bool timestamps)
+    public List<StepSeries> SelectInstant(VectorSelector vs, bool timestamps, Action<StepSeries>? sink = null)
     {
         long? at = AtTime(vs.Timestamp, vs.StartOrEnd);
         var result = new List<StepSeries>();
@@ -62,8 +63,15 @@ internal sealed partial class Evaluator
                 continue;
             }
 
-            result.Add(series);
             Limits.Take(series.Count);
+            if (sink is null)
+            {
+                result.Add(series);
+            }
+            else
+            {
+                sink(series);
+            }
         }
 
         AddWarnings(set.Warnings);
@@ -109,8 +117,10 @@ internal sealed partial class Evaluator
             var points = window.Advance(maxt - range, maxt);
             if (points.Length > 0)
             {
-                Limits.Take(points.Length);
-                result.Add(new Series(set.Current.Labels, points.ToArray()));
+                var copy = points.ToArray();
+                window.Clear();
+                Limits.Take(copy.Length);
+                result.Add(new Series(set.Current.Labels, copy));
             }
         }
 

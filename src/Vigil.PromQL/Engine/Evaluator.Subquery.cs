@@ -63,7 +63,10 @@ internal sealed partial class Evaluator
 
         public RangeSource(ISeriesSet set) => _set = set;
 
-        public RangeSource(List<Series> series) => _series = series;
+        private readonly QueryLimits? _limits;
+
+        /// <summary>A subquery's points, counted as held until disposed (engine.go frees them after the call).</summary>
+        public RangeSource(List<Series> series, QueryLimits limits) => (_series, _limits) = (series, limits);
 
         public Labels Labels { get; private set; } = Labels.Empty;
 
@@ -96,6 +99,13 @@ internal sealed partial class Evaluator
 
         public IReadOnlyList<string> Warnings => _set?.Warnings ?? [];
 
-        public void Dispose() => _set?.Dispose();
+        public void Dispose()
+        {
+            _set?.Dispose();
+            foreach (var s in _series ?? [])
+            {
+                _limits!.Free(s.Points.Count);
+            }
+        }
     }
 }

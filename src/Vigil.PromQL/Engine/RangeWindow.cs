@@ -91,7 +91,8 @@ internal sealed class RangeWindow : IDisposable
         _buffer = [];
     }
 
-    private void Clear()
+    /// <summary>Empties the window, giving its samples back to the limit (a caller that copied them counts the copy).</summary>
+    public void Clear()
     {
         _limits.Free(_count);
         (_head, _count, _pending, _exhausted) = (0, 0, false, false);

@@ -84,46 +84,10 @@ internal static partial class RangeKernels
     }
 
     /// <summary>min_over_time: NaN only when every value is NaN (a NaN is replaced by any later value).</summary>
-    public static bool MinOverTime(ReadOnlySpan<FPoint> points, out double value)
-    {
-        if (points.IsEmpty)
-        {
-            value = 0;
-            return false;
-        }
-
-        value = points[0].F;
-        foreach (var point in points)
-        {
-            if (point.F < value || double.IsNaN(value))
-            {
-                value = point.F;
-            }
-        }
-
-        return true;
-    }
+    public static bool MinOverTime(ReadOnlySpan<FPoint> points, out double value) => Extreme(points, max: false, out value);
 
     /// <summary>max_over_time: NaN only when every value is NaN (a NaN is replaced by any later value).</summary>
-    public static bool MaxOverTime(ReadOnlySpan<FPoint> points, out double value)
-    {
-        if (points.IsEmpty)
-        {
-            value = 0;
-            return false;
-        }
-
-        value = points[0].F;
-        foreach (var point in points)
-        {
-            if (point.F > value || double.IsNaN(value))
-            {
-                value = point.F;
-            }
-        }
-
-        return true;
-    }
+    public static bool MaxOverTime(ReadOnlySpan<FPoint> points, out double value) => Extreme(points, max: true, out value);
 
     public static bool LastOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
@@ -177,6 +141,27 @@ internal static partial class RangeKernels
         }
 
         value = QuantileKernels.Quantile(q, values);
+        return true;
+    }
+
+    /// <summary>2.42 starts from the first value and takes a later one when it is beyond, or when the current is NaN.</summary>
+    private static bool Extreme(ReadOnlySpan<FPoint> points, bool max, out double value)
+    {
+        value = 0;
+        if (points.IsEmpty)
+        {
+            return false;
+        }
+
+        value = points[0].F;
+        foreach (var point in points)
+        {
+            if ((max ? point.F > value : point.F < value) || double.IsNaN(value))
+            {
+                value = point.F;
+            }
+        }
+
         return true;
     }
 

@@ -24,7 +24,7 @@ internal static class Re2Translator
     public static bool TryTranslate(string pattern, StringBuilder output)
     {
         // (?m) makes '$' an end of line, which .NET's multiline '$' already is; only the default needs \z.
-        bool multiline = pattern.Contains("(?m", StringComparison.Ordinal) || HasMultilineFlag(pattern);
+        bool multiline = HasMultilineFlag(pattern);
         int i = 0;
         while (i < pattern.Length)
         {

@@ -5,6 +5,9 @@ namespace Vigil.Tsdb.Tools;
 /// <summary>How <see cref="PromtoolText.FormatShortest"/> lays out the shortest round-trip digits of a value.</summary>
 internal enum GoFloatLayout : byte
 {
+    /// <summary>Go's <c>%g</c>: an exponent when the decimal exponent is below -4 or at least 6 (<c>1.5e+06</c>, <c>1e-05</c>).</summary>
+    General,
+
     /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>: never an exponent (<c>0.0000001</c>, <c>1000000000000000000000</c>).</summary>
     Fixed,
 
@@ -15,10 +18,10 @@ internal enum GoFloatLayout : byte
     ApiSample,
 }
 
-// Go's other float layouts, sharing the digit extraction of %g above (the query API prints values with them).
+// Go's float layouts over one digit extraction: %g for promtool's dump, and the two the query API prints with.
 internal static partial class PromtoolText
 {
-    /// <summary>Enough for any <see cref="FormatShortest"/> result: 5e-324 in fixed layout is 326 characters.</summary>
+    /// <summary>Enough for any <see cref="FormatShortest"/> result: 5e-324 in fixed layout is 326 characters (<see cref="GoFloatLayout.General"/> needs only <see cref="MaxValueLength"/>).</summary>
     public const int MaxShortestLength = 352;
 
     /// <summary>
@@ -55,9 +58,15 @@ internal static partial class PromtoolText
         }
 
         double abs = Math.Abs(value);
-        bool exponential = layout == GoFloatLayout.ApiSample && (abs < 1e-6 || abs >= 1e21);
+        int exponent = point - 1;
+        bool exponential = layout switch
+        {
+            GoFloatLayout.General => exponent is < -4 or >= 6,
+            GoFloatLayout.ApiSample => abs < 1e-6 || abs >= 1e21,
+            _ => false,
+        };
         return exponential
-            ? at + Exponential(digits[..count], point - 1, destination[at..])
+            ? at + Exponential(digits[..count], exponent, destination[at..])
             : at + Fixed(digits[..count], point, destination[at..]);
     }
 }

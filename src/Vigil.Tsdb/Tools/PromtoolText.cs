@@ -68,40 +68,7 @@ internal static partial class PromtoolText
     /// <c>-Inf</c>, else the shortest digits that parse back to the same double, in exponent form
     /// (<c>1.5e+06</c>, <c>1e-05</c>) when the decimal exponent is below -4 or at least 6 (Go's rule for %g).
     /// </summary>
-    public static int FormatValue(double value, Span<byte> destination)
-    {
-        if (double.IsNaN(value))
-        {
-            return Copy("NaN"u8, destination);
-        }
-
-        if (double.IsInfinity(value))
-        {
-            return Copy(value > 0 ? "+Inf"u8 : "-Inf"u8, destination);
-        }
-
-        // .NET's "R" is the shortest round-trip text too; only its layout differs from Go's.
-        Span<char> text = stackalloc char[MaxValueLength];
-        value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture);
-        Span<byte> digits = stackalloc byte[MaxValueLength];
-        var (count, point) = Digits(text[..length], digits);
-        int at = 0;
-        if (double.IsNegative(value))
-        {
-            destination[at++] = (byte)'-';
-        }
-
-        if (count == 0)
-        {
-            destination[at++] = (byte)'0';
-            return at;
-        }
-
-        int exponent = point - 1;
-        return exponent is < -4 or >= 6
-            ? at + Exponential(digits[..count], exponent, destination[at..])
-            : at + Fixed(digits[..count], point, destination[at..]);
-    }
+    public static int FormatValue(double value, Span<byte> destination) => FormatShortest(value, GoFloatLayout.General, destination);
 
     /// <summary><see cref="FormatValue(double, Span{byte})"/> as a string (tests, reports).</summary>
     public static string FormatValue(double value)

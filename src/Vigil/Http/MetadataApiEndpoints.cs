@@ -14,7 +14,7 @@ internal static class MetadataApiEndpoints
     public static void MapMetadataEndpoint(this IEndpointRouteBuilder app, QueryApiSources sources)
         => app.Map("/api/v1/metadata", post: false, sources, (request, json) => Metadata(request, json, sources));
 
-    private static IReadOnlyList<string>? Metadata(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer Metadata(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         int limit = -1;
         string limitText = request.Get("limit");
@@ -53,7 +53,7 @@ internal static class MetadataApiEndpoints
         }
 
         json.Byte((byte)'}');
-        return null;
+        return ApiAnswer.Written;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vigil.PromQL.Engine;
 using Vigil.Tsdb.Storage;
 
@@ -69,8 +70,20 @@ internal sealed partial class PrometheusJsonWriter
         Byte((byte)'}');
     }
 
-    /// <summary><c>{"resultType":"vector","result":[...]}</c> for any query value.</summary>
+    /// <summary><c>{"resultType":"vector","result":[...]}</c> for any query value, into the buffer.</summary>
     public void QueryData(QueryValue value)
+    {
+        // Without a stream nothing is flushed, so this completes synchronously.
+        var write = WriteQueryDataAsync(value, null, CancellationToken.None);
+        Debug.Assert(write.IsCompleted, "writing without a stream never waits");
+        write.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// <see cref="QueryData"/>, sending what is written to <paramref name="stream"/> whenever the buffer holds
+    /// <see cref="FlushThreshold"/> bytes (never, when null), so a large vector or matrix goes out in pieces.
+    /// </summary>
+    public async ValueTask WriteQueryDataAsync(QueryValue value, Stream? stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(value);
         Raw("{\"resultType\":\""u8);
@@ -93,10 +106,10 @@ internal sealed partial class PrometheusJsonWriter
                 Byte((byte)']');
                 break;
             case VectorValue vector:
-                Vector(vector.Samples);
+                await VectorAsync(vector.Samples, stream, cancellationToken).ConfigureAwait(false);
                 break;
             case MatrixValue matrix:
-                Matrix(matrix.Series);
+                await MatrixAsync(matrix.Series, stream, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Type, "unknown query value");
@@ -105,7 +118,7 @@ internal sealed partial class PrometheusJsonWriter
         Byte((byte)'}');
     }
 
-    private void Vector(IReadOnlyList<Sample> samples)
+    private async ValueTask VectorAsync(IReadOnlyList<Sample> samples, Stream? stream, CancellationToken cancellationToken)
     {
         Byte((byte)'[');
         for (int i = 0; i < samples.Count; i++)
@@ -118,12 +131,13 @@ internal sealed partial class PrometheusJsonWriter
             Byte((byte)',');
             SampleValue(sample.F);
             Raw("]}"u8);
+            await FlushIfFullAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
         Byte((byte)']');
     }
 
-    private void Matrix(IReadOnlyList<Series> series)
+    private async ValueTask MatrixAsync(IReadOnlyList<Series> series, Stream? stream, CancellationToken cancellationToken)
     {
         Byte((byte)'[');
         for (int i = 0; i < series.Count; i++)
@@ -139,6 +153,7 @@ internal sealed partial class PrometheusJsonWriter
                 Byte((byte)',');
                 SampleValue(points[p].F);
                 Byte((byte)']');
+                await FlushIfFullAsync(stream, cancellationToken).ConfigureAwait(false);
             }
 
             Raw("]}"u8);

@@ -14,6 +14,9 @@ namespace Vigil.Http;
 /// </summary>
 internal sealed partial class PrometheusJsonWriter : IDisposable
 {
+    /// <summary>What <see cref="WriteQueryDataAsync"/> lets the buffer hold before it sends it.</summary>
+    public const int FlushThreshold = 64 << 10;
+
     private const int InitialSize = 16 << 10;
     private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
 
@@ -30,6 +33,23 @@ internal sealed partial class PrometheusJsonWriter : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
+    }
+
+    /// <summary>Sends what was written to <paramref name="stream"/> once it reaches <see cref="FlushThreshold"/> bytes.</summary>
+    private ValueTask FlushIfFullAsync(Stream? stream, CancellationToken cancellationToken)
+    {
+        if (stream is null || _at < FlushThreshold)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return FlushAsync(stream, cancellationToken);
+    }
+
+    private async ValueTask FlushAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(_buffer.AsMemory(0, _at), cancellationToken).ConfigureAwait(false);
+        _at = 0;
     }
 
     /// <summary>Forgets what was written (an error replaces a half-written answer).</summary>
@@ -85,27 +105,13 @@ internal sealed partial class PrometheusJsonWriter : IDisposable
     }
 
     /// <summary>A sample value as the API's JSON string (<c>"1e+21"</c>, <c>"NaN"</c>, <c>"-0"</c>).</summary>
-    public void SampleValue(double value)
-    {
-        Span<byte> span = Reserve(PromtoolText.MaxShortestLength + 2);
-        span[0] = (byte)'"';
-        int length = PromtoolText.FormatShortest(value, GoFloatLayout.ApiSample, span[1..]);
-        span[length + 1] = (byte)'"';
-        _at += length + 2;
-    }
+    public void SampleValue(double value) => QuotedFloat(value, GoFloatLayout.ApiSample);
 
     /// <summary>
     /// A scalar's value: Prometheus's <c>promql.Scalar.MarshalJSON</c> uses <c>strconv.FormatFloat(v, 'f', -1, 64)</c>,
     /// so a scalar never has an exponent even where a vector's sample would (checked against 2.42).
     /// </summary>
-    public void ScalarValue(double value)
-    {
-        Span<byte> span = Reserve(PromtoolText.MaxShortestLength + 2);
-        span[0] = (byte)'"';
-        int length = PromtoolText.FormatShortest(value, GoFloatLayout.Fixed, span[1..]);
-        span[length + 1] = (byte)'"';
-        _at += length + 2;
-    }
+    public void ScalarValue(double value) => QuotedFloat(value, GoFloatLayout.Fixed);
 
     /// <summary>
     /// A sample's timestamp (web/api/v1 <c>marshalTimestamp</c>): whole seconds, then, when the milliseconds are not
@@ -140,6 +146,15 @@ internal sealed partial class PrometheusJsonWriter : IDisposable
     public void ScalarTimestamp(long ms)
     {
         _at += PromtoolText.FormatShortest(ms / 1000.0, GoFloatLayout.Fixed, Reserve(PromtoolText.MaxShortestLength));
+    }
+
+    private void QuotedFloat(double value, GoFloatLayout layout)
+    {
+        Span<byte> span = Reserve(PromtoolText.MaxShortestLength + 2);
+        span[0] = (byte)'"';
+        int length = PromtoolText.FormatShortest(value, layout, span[1..]);
+        span[length + 1] = (byte)'"';
+        _at += length + 2;
     }
 
     private void Ascii(char c)

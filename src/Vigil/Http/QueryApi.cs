@@ -71,12 +71,12 @@ internal static class QueryApi
     {
         using var json = new PrometheusJsonWriter();
         int status = 200;
+        ApiAnswer answer = default;
         try
         {
             var request = await ApiRequest.ReadAsync(ctx).ConfigureAwait(false);
             json.BeginSuccess();
-            var warnings = handler(request, json);
-            json.EndSuccess(warnings);
+            answer = handler(request, json);
         }
         catch (ApiException ex)
         {
@@ -97,6 +97,18 @@ internal static class QueryApi
         ctx.Response.ContentType = "application/json";
         try
         {
+            // A query value is complete before a byte is written, so nothing can fail half-way but the client:
+            // it goes out in pieces, and a large matrix never sits whole in memory (Prometheus marshals it whole).
+            if (status == 200 && answer.Value is { } value)
+            {
+                await json.WriteQueryDataAsync(value, ctx.Response.Body, ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (status == 200)
+            {
+                json.EndSuccess(answer.Warnings);
+            }
+
             await ctx.Response.Body.WriteAsync(json.Written, ctx.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
@@ -113,5 +125,15 @@ internal static class QueryApi
     }
 }
 
-/// <summary>Writes one endpoint's <c>data</c> value and returns its warnings (null for none); failures are thrown as <see cref="ApiException"/>.</summary>
-internal delegate IReadOnlyList<string>? ApiHandler(ApiRequest request, PrometheusJsonWriter json);
+/// <summary>
+/// Writes one endpoint's <c>data</c> value, or returns a query value for the caller to stream, with any warnings.
+/// Failures are thrown as <see cref="ApiException"/>.
+/// </summary>
+internal delegate ApiAnswer ApiHandler(ApiRequest request, PrometheusJsonWriter json);
+
+/// <summary>What a handler leaves to <see cref="QueryApi"/>: a query value to stream (null: the handler wrote the data) and warnings.</summary>
+internal readonly record struct ApiAnswer(QueryValue? Value, IReadOnlyList<string>? Warnings)
+{
+    /// <summary>The handler wrote the whole <c>data</c> value and has no warnings.</summary>
+    public static ApiAnswer Written => default;
+}

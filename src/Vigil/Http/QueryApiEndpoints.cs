@@ -23,7 +23,7 @@ internal static class QueryApiEndpoints
         app.Map("/api/v1/format_query", post: true, sources, FormatQuery);
     }
 
-    private static IReadOnlyList<string>? Instant(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer Instant(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         var storage = sources.RequireStorage();
         var engine = sources.RequireEngine();
@@ -35,11 +35,10 @@ internal static class QueryApiEndpoints
         // `invalid parameter "query"` prefix (its NewInstantQuery fails before execution), at a few microseconds.
         ParseQuery(query);
         var result = Execute(request, timeoutNs, token => engine.InstantQuery(storage, query, time, token));
-        json.QueryData(result.Value);
-        return result.Warnings;
+        return new ApiAnswer(result.Value, result.Warnings);
     }
 
-    private static IReadOnlyList<string>? Range(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer Range(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         var storage = sources.RequireStorage();
         var engine = sources.RequireEngine();
@@ -72,15 +71,14 @@ internal static class QueryApiEndpoints
 
         string query = request.Get("query");
         var result = Execute(request, timeoutNs, token => engine.RangeQuery(storage, query, start.UnixNanoMs, end.UnixNanoMs, stepMs, token));
-        json.QueryData(result.Value);
-        return result.Warnings;
+        return new ApiAnswer(result.Value, result.Warnings);
     }
 
     /// <summary>The expression as Prometheus 2.42 prints it: <c>expr.Pretty(0)</c>.</summary>
-    private static IReadOnlyList<string>? FormatQuery(ApiRequest request, PrometheusJsonWriter json)
+    private static ApiAnswer FormatQuery(ApiRequest request, PrometheusJsonWriter json)
     {
         json.String(Prettier.Pretty(ParseQuery(request.Get("query"))));
-        return null;
+        return ApiAnswer.Written;
     }
 
     private static Expr ParseQuery(string query)

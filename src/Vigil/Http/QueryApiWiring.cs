@@ -7,10 +7,11 @@ namespace Vigil.Http;
 /// <summary>How the running server feeds the query API: its storage, its instances' scrape loops, its runtime status.</summary>
 internal static class QueryApiWiring
 {
+    /// <summary>The sources of <paramref name="server"/>, with one engine for the process (stateless between queries).</summary>
     public static QueryApiSources Sources(VigilServer server, IQueryEngine? engine = null) => new(
         () => server.Storage,
         () => server.Storage?.Head,
-        engine,
+        engine ?? new QueryEngine(),
         () => ScrapeMetadataOf(server),
         server.Runtime);
 

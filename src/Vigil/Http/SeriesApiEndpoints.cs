@@ -28,7 +28,7 @@ internal static partial class SeriesApiEndpoints
         });
     }
 
-    private static IReadOnlyList<string>? Series(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer Series(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         var matches = request.GetAll("match[]");
         if (matches.Count == 0)
@@ -74,24 +74,24 @@ internal static partial class SeriesApiEndpoints
         }
 
         json.Byte((byte)']');
-        return warnings;
+        return new ApiAnswer(null, warnings);
     }
 
     /// <remarks>
     /// The storage contract's label queries have no time range, so start and end are checked but do not narrow the
     /// answer: it may name labels of series with no sample in the range (a superset of Prometheus's answer).
     /// </remarks>
-    private static IReadOnlyList<string>? LabelNames(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer LabelNames(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         request.TimeOr("start", ApiParameters.MinTime);
         request.TimeOr("end", ApiParameters.MaxTime);
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
         using var querier = sources.RequireStorage().Querier();
         json.StringArray(Union(sets, matchers => querier.LabelNames(matchers)));
-        return null;
+        return ApiAnswer.Written;
     }
 
-    private static IReadOnlyList<string>? LabelValues(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer LabelValues(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
         string name = request.Context.Request.RouteValues["name"] as string ?? "";
         if (!LabelNameRegex().IsMatch(name))
@@ -104,7 +104,7 @@ internal static partial class SeriesApiEndpoints
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
         using var querier = sources.RequireStorage().Querier();
         json.StringArray(Union(sets, matchers => querier.LabelValues(name, matchers)));
-        return null;
+        return ApiAnswer.Written;
     }
 
     /// <summary>One query per selector (or one with none), merged and sorted, as Prometheus merges them.</summary>

@@ -31,7 +31,7 @@ internal static class StatusApiEndpoints
     /// comparisons, just as Debian's <c>2.42.0+ds</c> works). <c>goVersion</c> holds the .NET runtime
     /// (<c>.NET 10.0.0</c>): Vigil has no Go, and clients only display the field.
     /// </summary>
-    private static IReadOnlyList<string>? BuildInfo(ApiRequest request, PrometheusJsonWriter json)
+    private static ApiAnswer BuildInfo(ApiRequest request, PrometheusJsonWriter json)
     {
         var assembly = typeof(StatusApiEndpoints).Assembly;
         string informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
@@ -45,7 +45,7 @@ internal static class StatusApiEndpoints
         Field(json, ",\"buildDate\":"u8, built.ToString("yyyyMMdd-HH:mm:ss", CultureInfo.InvariantCulture));
         Field(json, ",\"goVersion\":"u8, RuntimeInformation.FrameworkDescription);
         json.Byte((byte)'}');
-        return null;
+        return ApiAnswer.Written;
     }
 
     /// <remarks>
@@ -53,7 +53,7 @@ internal static class StatusApiEndpoints
     /// <c>GOMAXPROCS</c> the processors .NET schedules on; <c>GOGC</c> and <c>GODEBUG</c> stay empty (no such knobs),
     /// as they are in Prometheus when unset.
     /// </remarks>
-    private static IReadOnlyList<string>? RuntimeInfo(PrometheusJsonWriter json, RuntimeStatus runtime)
+    private static ApiAnswer RuntimeInfo(PrometheusJsonWriter json, RuntimeStatus runtime)
     {
         using var process = Process.GetCurrentProcess();
         Field(json, "{\"startTime\":"u8, GoTime(runtime.StartTime));
@@ -73,10 +73,10 @@ internal static class StatusApiEndpoints
         Field(json, ",\"GODEBUG\":"u8, "");
         Field(json, ",\"storageRetention\":"u8, runtime.StorageRetention);
         json.Byte((byte)'}');
-        return null;
+        return ApiAnswer.Written;
     }
 
-    private static IReadOnlyList<string>? TsdbStatus(PrometheusJsonWriter json, QueryApiSources sources)
+    private static ApiAnswer TsdbStatus(PrometheusJsonWriter json, QueryApiSources sources)
     {
         var head = sources.Head() ?? throw new ApiException("unavailable", "local storage is disabled (storage.enabled: false): there is no TSDB head");
         var stats = head.IndexStats();
@@ -99,7 +99,7 @@ internal static class StatusApiEndpoints
         json.Raw(",\"seriesCountByLabelValuePair\":"u8);
         Stats(json, stats.SeriesCountByLabelValuePair);
         json.Byte((byte)'}');
-        return null;
+        return ApiAnswer.Written;
     }
 
     private static void Stats(PrometheusJsonWriter json, IReadOnlyList<IndexStat> stats)

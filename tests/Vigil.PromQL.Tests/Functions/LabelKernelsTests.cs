@@ -51,6 +51,8 @@ public sealed class LabelKernelsTests
     [InlineData("ab", "a)|(b", true)]
     [InlineData("xb", "a)|(b", true)]
     [InlineData("bx", "a)|(b", false)]
+    [InlineData("a\nb", "(?m)a$\nb", true)]   // With (?m), '$' is an end of line.
+    [InlineData("[x]", "\\[[\\w]\\]", true)]
     public void Matches_as_Go_regexp_does(string value, string regex, bool matches)
     {
         var labels = Labels.FromPairs(("src", value));
@@ -64,6 +66,7 @@ public sealed class LabelKernelsTests
     [InlineData("(?<name>a)")] // Perl's named group, which Go 1.19 refuses.
     [InlineData("(?=a)")]      // No lookaround in RE2.
     [InlineData("\\")]
+    [InlineData("[[:bogus:]]")]
     public void Invalid_regexes_are_execution_errors(string regex)
     {
         var error = Assert.Throws<QueryException>(() => LabelKernels.CompileReplaceRegex(regex));

@@ -36,6 +36,10 @@ public sealed class RangeKernelsOverTimeTests
     [InlineData("stddev", "1 2 3 4", 1.118033988749895)]
     [InlineData("stddev", "7", 0.0)]
     [InlineData("stdvar", "-2 -2 -2", 0.0)]
+    // Welford's update keeps a large offset from swamping the spread (a naive Σx² − (Σx)²/n loses it all).
+    [InlineData("stdvar", "1000000001 1000000002 1000000003", 0.6666666666666666)]
+    [InlineData("stdvar", "1000000000000001 1000000000000003", 1.0)]
+    [InlineData("stdvar", "0.1 0.2 0.3", 0.006666666666666664)]
     // The incremental mean does not overflow where the sum does (checked against 2.42: 1e+308 and +Inf).
     [InlineData("avg", "1e308 1e308 1e308", 1e308)]
     [InlineData("sum", "1e308 1e308 1e308", double.PositiveInfinity)]

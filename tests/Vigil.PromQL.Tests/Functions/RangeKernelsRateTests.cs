@@ -32,10 +32,14 @@ public sealed class RangeKernelsRateTests
     // A counter that only falls: the drop is a reset, so the 10 lost is added back: −7 + 10 = 3.
     [InlineData("increase", "0:10 10:3", 0, 10, 3.0)]
     [InlineData("delta", "0:10 10:3", 0, 10, -7.0)]
+    // The threshold is exclusive: an edge exactly 1.1 average intervals away (11 s) gets half an interval (5 s),
+    // one just inside (10.5 s) is extrapolated to: 2 over 20 s becomes 2 over 25 s, or over 30.5 s.
+    [InlineData("delta", "11:1 21:2 31:3", 0, 31, 2.5)]
+    [InlineData("delta", "10.5:1 20.5:2 30.5:3", 0, 30.5, 3.05)]
     // NaN and Inf flow through the arithmetic.
     [InlineData("delta", "0:1 10:NaN", 0, 10, double.NaN)]
     [InlineData("delta", "0:1 10:Inf", 0, 10, double.PositiveInfinity)]
-    public void Extrapolates_as_2_42(string function, string window, long startSeconds, long endSeconds, double expected)
+    public void Extrapolates_as_2_42(string function, string window, double startSeconds, double endSeconds, double expected)
     {
         WindowKernel kernel = function switch
         {
@@ -43,7 +47,7 @@ public sealed class RangeKernelsRateTests
             "increase" => RangeKernels.Increase,
             _ => RangeKernels.Delta,
         };
-        Assert.True(kernel(Parse(window), startSeconds * 1000, endSeconds * 1000, out double value));
+        Assert.True(kernel(Parse(window), (long)(startSeconds * 1000), (long)(endSeconds * 1000), out double value));
         AssertSame(expected, value, $"{function}({window}) over [{startSeconds}s, {endSeconds}s]");
     }
 

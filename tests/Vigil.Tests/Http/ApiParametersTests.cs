@@ -20,6 +20,9 @@ public sealed class ApiParametersTests
     [InlineData("2023-01-01T00:00:00,5Z", 1_672_531_200_500)]
     [InlineData("-292273086-05-16T16:47:06Z", -9_223_309_901_257_974_000)]
     [InlineData("292277025-08-18T07:12:54.999999999Z", 9_223_309_901_257_974_999)]
+    [InlineData("0x1p4", 16_000)]
+    [InlineData("0x1.8p1", 3_000)]
+    [InlineData("-0X10p-4", -1_000)]
     [InlineData("infinity", -9_223_372_036_855)] // Go's int64(+Inf) and the wrap of t.Unix()*1000
     public void Times_parse_as_prometheus_parses_them(string text, long expectedMs)
     {
@@ -32,6 +35,8 @@ public sealed class ApiParametersTests
     [InlineData("")]
     [InlineData(" 1")]
     [InlineData("0x10")]
+    [InlineData("0xp4")]
+    [InlineData("0x1g")]
     [InlineData("1e400")]
     [InlineData("1__0")]
     [InlineData("2023-01-01")]

@@ -105,6 +105,34 @@ public sealed class PrometheusJsonWriterTests
         Assert.Equal(5_000, text.Split("\"metric\"").Length - 1);
     }
 
+    [Fact]
+    public async Task Streaming_a_large_matrix_sends_pieces_with_the_same_bytes()
+    {
+        var matrix = new MatrixValue([.. Enumerable.Range(0, 50).Select(s => new Series(
+            Labels.FromPairs(("series", s.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            [.. Enumerable.Range(0, 2_000).Select(p => new FPoint(p * 15_000L, p * 0.1))]))]);
+        string whole = Write(json => json.QueryData(matrix));
+
+        using var stream = new CountingStream();
+        using var streamed = new PrometheusJsonWriter();
+        await streamed.WriteQueryDataAsync(matrix, stream, CancellationToken.None);
+        stream.Write(streamed.Written.Span);
+        Assert.Equal(whole, Encoding.UTF8.GetString(stream.ToArray()));
+        Assert.True(stream.Writes > whole.Length / PrometheusJsonWriter.FlushThreshold / 2, $"{stream.Writes} writes for {whole.Length} bytes");
+        Assert.True(streamed.Written.Length < PrometheusJsonWriter.FlushThreshold);
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+    }
+
     private static string Write(Action<PrometheusJsonWriter> write)
     {
         using var json = new PrometheusJsonWriter();

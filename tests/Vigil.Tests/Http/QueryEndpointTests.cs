@@ -95,6 +95,24 @@ public sealed class QueryEndpointTests
         Assert.Equal(200, (await host.GetAsync("/api/v1/query_range?query=1&start=0&end=11000&step=1")).Status);
     }
 
+    [Fact]
+    public async Task A_large_matrix_streams_out_whole()
+    {
+        var matrix = new MatrixValue([.. Enumerable.Range(0, 100).Select(s => new Series(
+            Labels.FromPairs(("series", s.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            [.. Enumerable.Range(0, 1_000).Select(p => new FPoint(p * 1_000L, p))]))]);
+        var engine = new ScriptedEngine { Range = (_, _, _, _, _) => new QueryResult(matrix, ["w"]) };
+        await using var host = await QueryApiHost.StartAsync(engine);
+        var (status, body) = await host.GetAsync("/api/v1/query_range?query=x&start=0&end=999&step=1");
+        Assert.Equal(200, status);
+        using var json = new Vigil.Http.PrometheusJsonWriter();
+        json.BeginSuccess();
+        json.QueryData(matrix);
+        json.EndSuccess(["w"]);
+        Assert.True(body.Length > 4 * Vigil.Http.PrometheusJsonWriter.FlushThreshold);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(json.Written.Span), body);
+    }
+
     [Theory]
     [InlineData((int)QueryErrorKind.BadData, 400, "bad_data")]
     [InlineData((int)QueryErrorKind.Execution, 422, "execution")]
