@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -44,13 +45,14 @@ internal sealed partial class Evaluator
     /// of Prometheus 2.42's <c>aggregation</c> (plain sums, no Kahan compensation in 2.42; the running mean with its
     /// infinity cases; Welford's variance). The input streams in: each series is folded into its group and released.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> Simple(AggregateExpr agg, IReadOnlyList<string> grouping)
     {
         var index = new GroupIndex<GroupState>(grouping, agg.Without);
         EvalStreaming(agg.Expr, s =>
         {
             Limits.Check();
-            int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps), new double[Steps], new double[Steps]));
+            int g = index.Find(s.Metric, labels => new GroupState(StepSeries.Rent(labels, Steps, Limits), new double[Steps], new double[Steps]));
             var state = index.Groups[g].Value;
             Accumulate(agg.Op, s, state.Result, state.Count, state.Mean);
             Limits.Free(s.Count);
@@ -75,7 +77,7 @@ internal sealed partial class Evaluator
         var output = new List<StepSeries>(groups.Count);
         foreach (var (labels, members) in groups)
         {
-            var result = StepSeries.Rent(labels, Steps);
+            var result = StepSeries.Rent(labels, Steps, Limits);
             QuantileSteps(members, q, result, scratch);
             result.Recount(Steps);
             Limits.Take(result.Count);
@@ -86,6 +88,7 @@ internal sealed partial class Evaluator
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accumulate(AggregateOp op, StepSeries s, StepSeries result, double[] count, double[] mean)
     {
         var acc = result.Values;
@@ -132,6 +135,7 @@ internal sealed partial class Evaluator
         return mean + ((v / n) - (mean / n));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Finish(AggregateOp op, StepSeries result, double[] count, double[] mean)
     {
         var acc = result.Values;
@@ -153,6 +157,7 @@ internal sealed partial class Evaluator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void QuantileSteps(List<StepSeries> members, double[] q, StepSeries result, double[] scratch)
     {
         for (int i = 0; i < Steps; i++)

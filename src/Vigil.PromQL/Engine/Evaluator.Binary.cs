@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 namespace Vigil.PromQL.Engine;
 
 internal sealed partial class Evaluator
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue EvalBinary(BinaryExpr bin)
     {
         var lhs = Eval(bin.Lhs);
@@ -68,6 +70,7 @@ internal sealed partial class Evaluator
     /// A vector against a scalar, element by element (<c>VectorscalarBinop</c>). A filtering comparison always
     /// keeps the vector's value, even when the scalar is on the left.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue VectorScalar(BinaryExpr bin, StepValue vector, double[] scalar, bool scalarLeft)
     {
         bool comparison = bin.Op.IsComparison();

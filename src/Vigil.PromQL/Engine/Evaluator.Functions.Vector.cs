@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Vigil.Tsdb.Storage;
 
@@ -69,6 +70,7 @@ internal sealed partial class Evaluator
     /// histogram_quantile over classic buckets: series grouped by their labels without <c>le</c>, each group's
     /// buckets at each step handed to the kernel; series whose <c>le</c> does not parse are skipped, as in 2.42.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue HistogramQuantile(double[] q, StepValue input)
     {
         var groups = new Dictionary<Labels, List<(double UpperBound, StepSeries Series)>>();
@@ -95,7 +97,7 @@ internal sealed partial class Evaluator
         foreach (var key in order)
         {
             var members = groups[key];
-            var result = StepSeries.Rent(LabelSets.Without(key, [LabelSets.MetricName]), Steps);
+            var result = StepSeries.Rent(LabelSets.Without(key, [LabelSets.MetricName]), Steps, Limits);
             for (int i = 0; i < Steps; i++)
             {
                 buckets.Clear();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -73,7 +74,7 @@ internal sealed partial class Evaluator
     /// <summary>A series with a value at every step (vector(s), the date functions' default argument).</summary>
     private StepSeries ScalarSeries(Labels labels, double[] values)
     {
-        var series = StepSeries.Rent(labels, Steps);
+        var series = StepSeries.Rent(labels, Steps, Limits);
         Array.Copy(values, series.Values, Steps);
         Array.Fill(series.Has, true, 0, Steps);
         series.Count = Steps;
@@ -85,6 +86,7 @@ internal sealed partial class Evaluator
     /// Applies <paramref name="f"/> (value, step) to every sample, dropping the metric name (all of 2.42's
     /// element-wise functions do); series that end up with equal labels join or fail as in range evaluation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue Map(StepValue input, Func<double, int, double> f)
     {
         foreach (var s in input.Vector)
@@ -104,6 +106,7 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>clamp: nothing at a step where min &gt; max (Prometheus 2.42), else the value clamped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue Clamp(Call call)
     {
         var input = Eval(call.Args[0]);
@@ -133,6 +136,7 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>scalar(v): the only sample's value at each step, NaN when there are none or several.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepValue ToScalar(StepValue input)
     {
         var result = new double[Steps];

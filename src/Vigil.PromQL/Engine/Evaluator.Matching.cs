@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -9,6 +10,7 @@ internal sealed partial class Evaluator
     /// one-to-many (<c>group_right</c>) matching (engine.go, <c>VectorBinop</c>), at every step. For one-to-many
     /// the sides are swapped so that the "one" side is always indexed, and swapped back for the operands.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> VectorVector(BinaryExpr bin, List<StepSeries> lhs, List<StepSeries> rhs, VectorMatching vm)
     {
         bool swap = vm.Card == VectorMatchCardinality.OneToMany;
@@ -37,6 +39,7 @@ internal sealed partial class Evaluator
     /// The "one" side by signature. Two of its series with one signature are fine as long as they never have a
     /// value at the same step; when they do, Prometheus's many-to-many error names both.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Dictionary<Labels, List<StepSeries>> IndexOneSide(List<StepSeries> one, VectorMatching vm, string side)
     {
         var bySig = new Dictionary<Labels, List<StepSeries>>(one.Count);
@@ -79,6 +82,7 @@ internal sealed partial class Evaluator
 
         public List<StepSeries> Output { get; } = [];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Pair(StepSeries m, StepSeries o, Labels sig)
         {
             Labels? metric = null;
@@ -143,7 +147,7 @@ internal sealed partial class Evaluator
         {
             if (!_byMetric.TryGetValue(metric, out var target))
             {
-                _byMetric[metric] = target = StepSeries.Rent(metric, ev.Steps);
+                _byMetric[metric] = target = StepSeries.Rent(metric, ev.Steps, ev.Limits);
                 _creatorSig[metric] = sig;
                 Output.Add(target);
             }

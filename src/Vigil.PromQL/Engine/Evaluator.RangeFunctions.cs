@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -21,19 +22,23 @@ internal sealed partial class Evaluator
             }
         }
 
-        var (source, range, offset, at) = OpenRangeSource(arg, call.Function.Name);
+        // 2.42 quirk: predict_linear is "unsafe" under @, so it is not evaluated once as a step-invariant call;
+        // its @ is turned into an offset from the first step, so later steps' windows slide past the @ time
+        // (over data selected only up to it, for a range selector). Checked against a real 2.42.
+        bool slides = call.Function.Name == "predict_linear";
+        var (source, range, offset, at) = OpenRangeSource(arg, call.Function.Name, slides);
         using (source)
         {
             using var kernel = new RangeKernel(call.Function.Name, scalars, matrixIndex);
             var output = call.Function.Name == "absent_over_time"
                 ? AbsentOverTime(source, range, offset, at, arg)
-                : ApplyRangeKernel(kernel, source, range, offset, at, sink);
+                : ApplyRangeKernel(kernel, source, range, offset, at, sink, slides);
             AddWarnings(source.Warnings);
             return StepValue.OfVector(output);
         }
     }
 
-    private (RangeSource Source, long Range, long Offset, long? At) OpenRangeSource(Expr arg, string func)
+    private (RangeSource Source, long Range, long Offset, long? At) OpenRangeSource(Expr arg, string func, bool slides)
     {
         if (arg is MatrixSelector ms)
         {
@@ -43,13 +48,14 @@ internal sealed partial class Evaluator
         }
 
         var sq = (SubqueryExpr)arg;
-        var points = EvalSubquery(sq);
+        var points = EvalSubquery(sq, slides);
         return (new RangeSource(points, Limits), (long)sq.Range.TotalMilliseconds, (long)sq.Offset.TotalMilliseconds, AtTime(sq.Timestamp, sq.StartOrEnd));
     }
 
     /// <summary>With a <paramref name="sink"/>, each output series goes there as soon as it is complete.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> ApplyRangeKernel(
-        RangeKernel kernel, RangeSource source, long range, long offset, long? at, Action<StepSeries>? sink)
+        RangeKernel kernel, RangeSource source, long range, long offset, long? at, Action<StepSeries>? sink, bool slides)
     {
         var output = new List<StepSeries>();
         var seen = new HashSet<Labels>();
@@ -62,11 +68,11 @@ internal sealed partial class Evaluator
             for (int i = 0; i < Steps; i++)
             {
                 long ts = StepTime(i);
-                long maxt = (at ?? ts) - offset;
+                long maxt = (at is long fixedAt ? fixedAt + (slides ? ts - Start : 0) : ts) - offset;
                 var points = window.Advance(maxt - range, maxt);
                 if (points.Length > 0 && kernel.TryApply(points, maxt - range, maxt, ts, i, out double v))
                 {
-                    series ??= StepSeries.Rent(metric, Steps);
+                    series ??= StepSeries.Rent(metric, Steps, Limits);
                     series.Set(i, v);
                 }
             }
@@ -102,6 +108,7 @@ internal sealed partial class Evaluator
     /// absent_over_time: 1 at the steps where no series has a point in its window, labelled from the selector's
     /// equality matchers (<c>createLabelsForAbsentFunction</c>); nothing elsewhere.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> AbsentOverTime(RangeSource source, long range, long offset, long? at, Expr arg)
     {
         var present = new bool[Steps];
@@ -121,7 +128,7 @@ internal sealed partial class Evaluator
     /// <summary>The series of absent and absent_over_time: 1 wherever nothing was <paramref name="present"/>.</summary>
     private List<StepSeries> AbsentSeries(bool[] present, VectorSelector? vs)
     {
-        var series = StepSeries.Rent(vs is null ? Labels.Empty : AbsentLabels(vs), Steps);
+        var series = StepSeries.Rent(vs is null ? Labels.Empty : AbsentLabels(vs), Steps, Limits);
         for (int i = 0; i < Steps; i++)
         {
             if (!present[i])

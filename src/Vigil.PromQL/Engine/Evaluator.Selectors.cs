@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -45,6 +46,7 @@ internal sealed partial class Evaluator
     /// sample's own time goes there instead of its value (for <c>timestamp()</c>). With a <paramref name="sink"/>,
     /// each series goes there as soon as it is filled (and the returned list stays empty).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<StepSeries> SelectInstant(VectorSelector vs, bool timestamps, Action<StepSeries>? sink = null)
     {
         long? at = AtTime(vs.Timestamp, vs.StartOrEnd);
@@ -55,7 +57,7 @@ internal sealed partial class Evaluator
         {
             Limits.Check();
             iterator = set.Current.Iterator(iterator);
-            var series = StepSeries.Rent(set.Current.Labels, Steps);
+            var series = StepSeries.Rent(set.Current.Labels, Steps, Limits);
             FillInstant(iterator, vs, at, series, timestamps);
             if (series.Count == 0)
             {
@@ -78,6 +80,7 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillInstant(ISampleIterator it, VectorSelector vs, long? at, StepSeries series, bool timestamps)
     {
         var cursor = new LookbackCursor(it);
@@ -142,6 +145,7 @@ internal struct LookbackCursor(ISampleIterator iterator)
     private bool _pending;
     private bool _exhausted;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryAt(long refTime, long lookback, out FPoint point)
     {
         long from = refTime - lookback;

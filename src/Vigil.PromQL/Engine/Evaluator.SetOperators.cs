@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -12,6 +13,7 @@ internal sealed partial class Evaluator
         vm.On ? LabelSets.Keep(metric, vm.MatchingLabels) : LabelSets.Without(LabelSets.Without(metric, vm.MatchingLabels), [LabelSets.MetricName]);
 
     /// <summary>For each signature of <paramref name="series"/>, the steps at which any series with it has a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Dictionary<Labels, bool[]> PresenceBySignature(List<StepSeries> series, VectorMatching vm)
     {
         var presence = new Dictionary<Labels, bool[]>(series.Count);
@@ -36,6 +38,7 @@ internal sealed partial class Evaluator
     /// <c>and</c> (<paramref name="keepMatched"/>) and <c>unless</c>: at each step, the left side's samples whose
     /// signature the right side has (or has not) at that step, labels unchanged (<c>VectorAnd</c>, <c>VectorUnless</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> SetAnd(List<StepSeries> lhs, List<StepSeries> rhs, VectorMatching vm, bool keepMatched)
     {
         var right = PresenceBySignature(rhs, vm);
@@ -68,6 +71,7 @@ internal sealed partial class Evaluator
     /// that step (<c>VectorOr</c>). Series of both sides with equal labels become one, as Prometheus's range
     /// evaluation joins output series by labels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> SetOr(List<StepSeries> lhs, List<StepSeries> rhs, VectorMatching vm)
     {
         var left = PresenceBySignature(lhs, vm);
@@ -123,6 +127,7 @@ internal sealed partial class Evaluator
     /// outputs by label hash: fine while they never have a value at the same step, "vector cannot contain metrics
     /// with the same labelset" when they do. Keeps the order of first appearance.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<StepSeries> MergeSameLabels(List<StepSeries> series)
     {
         if (series.Count < 2)

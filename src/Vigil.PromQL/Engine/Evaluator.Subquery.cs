@@ -9,12 +9,13 @@ internal sealed partial class Evaluator
     /// the subquery step from the first step's window start to the last step (with @, around that time), shifted
     /// by the offset. The result is each series' points at those steps, in time order.
     /// </summary>
-    private List<Series> EvalSubquery(SubqueryExpr sq)
+    /// <remarks>With <paramref name="slides"/> (predict_linear's @ quirk) an @ subquery covers the query's length after the @ time.</remarks>
+    private List<Series> EvalSubquery(SubqueryExpr sq, bool slides = false)
     {
         long offset = (long)sq.Offset.TotalMilliseconds;
         long range = (long)sq.Range.TotalMilliseconds;
         long step = (long)(sq.Step == TimeSpan.Zero ? Options.DefaultSubqueryStep : sq.Step).TotalMilliseconds;
-        var (start, end) = AtTime(sq.Timestamp, sq.StartOrEnd) is long at ? (at, at) : (Start, End);
+        var (start, end) = AtTime(sq.Timestamp, sq.StartOrEnd) is long at ? (at, at + (slides ? End - Start : 0)) : (Start, End);
         long from = start - offset - range;
         long innerStart = step * (from / step);
         if (innerStart < from)
@@ -33,18 +34,7 @@ internal sealed partial class Evaluator
         var result = new List<Series>(value.Vector.Count);
         foreach (var s in value.Vector)
         {
-            var points = new FPoint[s.Count];
-            int n = 0;
-            for (int i = 0; i < inner.Steps; i++)
-            {
-                if (s.Has[i])
-                {
-                    points[n++] = new FPoint(inner.StepTime(i), s.Values[i]);
-                }
-            }
-
-            result.Add(new Series(s.Metric, points));
-            s.Release();
+            result.Add(new Series(s.Metric, inner.ToPoints(s)));
         }
 
         return result;

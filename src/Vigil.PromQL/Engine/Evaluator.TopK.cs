@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Vigil.Tsdb.Storage;
 
@@ -10,13 +11,15 @@ internal sealed partial class Evaluator
     /// heaps treat NaN as the first to evict). The samples keep their labels. An instant query lists each group's
     /// picks in order, largest first for topk, groups in order of first appearance, as Prometheus returns them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> TopK(AggregateExpr agg, List<StepSeries> input, double[] param, IReadOnlyList<string> grouping)
     {
         bool top = agg.Op == AggregateOp.Topk;
         var groups = Group(input, agg, grouping);
         var picked = new Dictionary<StepSeries, bool>(ReferenceEqualityComparer.Instance);
-        var order = new List<StepSeries>();
+        var picks = new List<StepSeries>();
         var scratch = new List<(double Value, int Index)>();
+        Comparison<(double Value, int Index)> order = top ? static (a, b) => CompareForTopK(a, b, true) : static (a, b) => CompareForTopK(a, b, false);
         for (int i = 0; i < Steps; i++)
         {
             long k = ToInt64(param[i]);
@@ -31,7 +34,7 @@ internal sealed partial class Evaluator
                     }
                 }
 
-                scratch.Sort((a, b) => CompareForTopK(a, b, top));
+                scratch.Sort(order);
                 for (int j = 0; j < scratch.Count; j++)
                 {
                     var s = members[scratch[j].Index];
@@ -39,7 +42,7 @@ internal sealed partial class Evaluator
                     {
                         if (picked.TryAdd(s, true))
                         {
-                            order.Add(s);
+                            picks.Add(s);
                         }
                     }
                     else
@@ -60,7 +63,7 @@ internal sealed partial class Evaluator
             }
         }
 
-        return order;
+        return picks;
     }
 
     private static int CompareForTopK((double Value, int Index) a, (double Value, int Index) b, bool top)
@@ -92,6 +95,7 @@ internal sealed partial class Evaluator
     /// by the parameter, which joins the grouping for <c>by</c>. Every distinct value is a series, so a "label
     /// bomb" is bounded by the sample limit like any other result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> CountValues(AggregateExpr agg, List<StepSeries> input, string label)
     {
         if (!IsValidLabelName(label))
@@ -120,7 +124,7 @@ internal sealed partial class Evaluator
                     var labels = GroupLabels(LabelSets.With(s.Metric, label, FormatValueLabel(v)), agg, grouping);
                     if (!groups.TryGetValue(labels, out target))
                     {
-                        groups[labels] = target = StepSeries.Rent(labels, Steps);
+                        groups[labels] = target = StepSeries.Rent(labels, Steps, Limits);
                         output.Add(target);
                     }
 

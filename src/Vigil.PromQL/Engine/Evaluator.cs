@@ -11,7 +11,10 @@ namespace Vigil.PromQL.Engine;
 /// </summary>
 /// <remarks>
 /// Split by concern: selectors (<c>Evaluator.Selectors.cs</c>), range functions, instant functions, binary
-/// operators and vector matching, aggregations, subqueries. Used by one thread, for one query.
+/// operators and vector matching, aggregations, subqueries. Used by one thread, for one query. The loops that run
+/// once per query per node are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: tiered JIT would
+/// run them as unoptimized tier-0 code until they had been called 30 times, that is for a dashboard's first 30
+/// queries of each shape.
 /// </remarks>
 internal sealed partial class Evaluator
 {
@@ -28,7 +31,10 @@ internal sealed partial class Evaluator
     {
         (Querier, Options, Limits, Start, End, Interval) = (querier, options, limits, start, end, interval);
         (QueryStart, QueryEnd, _warnings) = (queryStart, queryEnd, warnings);
-        Steps = checked((int)((end - start) / interval) + 1);
+        long steps = ((end - start) / interval) + 1;
+
+        // One series over all steps must fit the sample limit (a subquery like x[30d:1s] is refused here).
+        Steps = steps <= limits.MaxSamples ? (int)steps : throw QueryLimits.TooManySamples();
         LookbackMs = (long)options.LookbackDelta.TotalMilliseconds;
     }
 
@@ -59,6 +65,24 @@ internal sealed partial class Evaluator
     public IReadOnlyList<string> Warnings => _warnings;
 
     public long StepTime(int step) => Start + (step * Interval);
+
+    /// <summary>A series' values as points at the steps it has, in time order; releases the series.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public FPoint[] ToPoints(StepSeries series)
+    {
+        var points = new FPoint[series.Count];
+        int n = 0;
+        for (int step = 0; step < Steps; step++)
+        {
+            if (series.Has[step])
+            {
+                points[n++] = new FPoint(StepTime(step), series.Values[step]);
+            }
+        }
+
+        series.Release();
+        return points;
+    }
 
     /// <summary>
     /// Evaluates <paramref name="expr"/> over every step. The tree is walked recursively; a tree deeper than the

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -19,6 +20,7 @@ internal sealed class GroupIndex<T>
     public List<(Labels Labels, T Value)> Groups { get; } = [];
 
     /// <summary>The index of <paramref name="metric"/>'s group in <see cref="Groups"/>, created with <paramref name="create"/> if new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(Labels metric, Func<Labels, T> create)
     {
         int hash = Hash(metric);
@@ -43,6 +45,7 @@ internal sealed class GroupIndex<T>
         return Groups.Count - 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Kept(string name)
     {
         bool listed = false;
@@ -54,6 +57,7 @@ internal sealed class GroupIndex<T>
         return listed != _without;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Hash(Labels metric)
     {
         var hash = default(HashCode);
@@ -69,6 +73,7 @@ internal sealed class GroupIndex<T>
         return hash.ToHashCode();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool SameGroup(Labels metric, Labels group)
     {
         int g = 0;

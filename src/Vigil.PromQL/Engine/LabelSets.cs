@@ -21,39 +21,18 @@ internal static class LabelSets
     }
 
     /// <summary>The labels whose names are in <paramref name="names"/> (<c>by</c>, <c>on</c>).</summary>
-    public static Labels Keep(Labels labels, IReadOnlyList<string> names)
-    {
-        int n = 0;
-        foreach (var l in labels)
-        {
-            n += Contains(names, l.Name) ? 1 : 0;
-        }
-
-        if (n == labels.Count)
-        {
-            return labels;
-        }
-
-        var kept = new Label[n];
-        int i = 0;
-        foreach (var l in labels)
-        {
-            if (Contains(names, l.Name))
-            {
-                kept[i++] = l;
-            }
-        }
-
-        return Labels.FromOwnedArray(kept);
-    }
+    public static Labels Keep(Labels labels, IReadOnlyList<string> names) => Filter(labels, names, keep: true);
 
     /// <summary>The labels whose names are not in <paramref name="names"/> (<c>without</c>, <c>ignoring</c>).</summary>
-    public static Labels Without(Labels labels, IReadOnlyList<string> names)
+    public static Labels Without(Labels labels, IReadOnlyList<string> names) => Filter(labels, names, keep: false);
+
+    /// <summary>The labels listed in <paramref name="names"/> (or not listed), the same object when nothing changes.</summary>
+    private static Labels Filter(Labels labels, IReadOnlyList<string> names, bool keep)
     {
         int n = 0;
         foreach (var l in labels)
         {
-            n += Contains(names, l.Name) ? 0 : 1;
+            n += Contains(names, l.Name) == keep ? 1 : 0;
         }
 
         if (n == labels.Count)
@@ -65,7 +44,7 @@ internal static class LabelSets
         int i = 0;
         foreach (var l in labels)
         {
-            if (!Contains(names, l.Name))
+            if (Contains(names, l.Name) == keep)
             {
                 kept[i++] = l;
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.PromQL.Engine;
@@ -13,7 +14,14 @@ internal sealed partial class QueryEngine : IQueryEngine
 
     public QueryEngineOptions Options { get; }
 
-    public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
+    public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken) =>
+        WithStackFor(query, () => Instant(storage, query, time, cancellationToken));
+
+    public QueryResult RangeQuery(
+        IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken) =>
+        WithStackFor(query, () => Range(storage, query, start, end, step, cancellationToken));
+
+    private QueryResult Instant(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storage);
         var expr = Parse(query);
@@ -30,7 +38,7 @@ internal sealed partial class QueryEngine : IQueryEngine
         });
     }
 
-    public QueryResult RangeQuery(
+    private QueryResult Range(
         IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storage);
@@ -102,6 +110,7 @@ internal sealed partial class QueryEngine : IQueryEngine
     }
 
     /// <summary>An instant query's vector, in evaluation order (Prometheus does not sort it), every sample at the query time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static VectorValue ToVector(List<StepSeries> series, long time)
     {
         var samples = new Sample[series.Count];
@@ -115,23 +124,13 @@ internal sealed partial class QueryEngine : IQueryEngine
     }
 
     /// <summary>A range query's matrix: one series per output series with its points at the steps it has, sorted by labels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static MatrixValue ToMatrix(Evaluator ev, List<StepSeries> series)
     {
         var result = new List<Series>(series.Count);
         foreach (var s in series)
         {
-            var points = new FPoint[s.Count];
-            int n = 0;
-            for (int step = 0; step < ev.Steps; step++)
-            {
-                if (s.Has[step])
-                {
-                    points[n++] = new FPoint(ev.StepTime(step), s.Values[step]);
-                }
-            }
-
-            result.Add(new Series(s.Metric, points));
-            s.Release();
+            result.Add(new Series(s.Metric, ev.ToPoints(s)));
         }
 
         result.Sort(static (a, b) => Labels.Compare(a.Metric, b.Metric));

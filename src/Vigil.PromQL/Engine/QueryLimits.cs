@@ -12,6 +12,7 @@ internal sealed class QueryLimits
     private readonly long _deadline;
     private readonly CancellationToken _cancellation;
     private long _current;
+    private long _steps;
 
     public QueryLimits(QueryEngineOptions options, CancellationToken cancellation)
     {
@@ -45,6 +46,21 @@ internal sealed class QueryLimits
     }
 
     public void Free(long n) => _current -= n;
+
+    /// <summary>
+    /// Charges the dense step arrays of a series being built (see <see cref="StepSeries.Rent"/>). The bound is the
+    /// sample limit: Prometheus would hold at least as many samples wherever series have values at most steps.
+    /// </summary>
+    public void TakeSteps(long n)
+    {
+        _steps += n;
+        if (_steps > MaxSamples)
+        {
+            throw TooManySamples();
+        }
+    }
+
+    public void FreeSteps(long n) => _steps -= n;
 
     /// <summary>Throws when the query was canceled or ran past its timeout (Prometheus's <c>contextDone</c>).</summary>
     public void Check()

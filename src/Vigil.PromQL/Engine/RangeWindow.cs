@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Vigil.Tsdb.Storage;
 
@@ -52,6 +53,7 @@ internal sealed class RangeWindow : IDisposable
     }
 
     /// <summary>Moves the window to [<paramref name="mint"/>, <paramref name="maxt"/>] (both later than or equal to the previous ones).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<FPoint> Advance(long mint, long maxt)
     {
         int dropped = 0;
@@ -99,6 +101,7 @@ internal sealed class RangeWindow : IDisposable
     }
 
     /// <summary>With nothing buffered, jumps to the first sample at or after <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SkipTo(long t)
     {
         if (_pending && _next.T >= t)
@@ -128,6 +131,7 @@ internal sealed class RangeWindow : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryPeek(out FPoint point)
     {
         if (!_pending && !_exhausted)
@@ -158,6 +162,7 @@ internal sealed class RangeWindow : IDisposable
         return _pending;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Append(FPoint p)
     {
         if (_head + _count == _buffer.Length)

@@ -11,11 +11,15 @@ namespace Vigil.PromQL.Engine;
 /// </summary>
 internal sealed class StepSeries
 {
-    private StepSeries(Labels metric, double[] values, bool[] has)
+    private readonly QueryLimits _limits;
+    private readonly int _steps;
+
+    private StepSeries(Labels metric, double[] values, bool[] has, QueryLimits limits, int steps)
     {
         Metric = metric;
         Values = values;
         Has = has;
+        (_limits, _steps) = (limits, steps);
     }
 
     public Labels Metric { get; set; }
@@ -28,11 +32,17 @@ internal sealed class StepSeries
     /// <summary>Steps that have a value; kept by whoever fills the arrays (the sample limit counts these).</summary>
     public int Count { get; set; }
 
-    public static StepSeries Rent(Labels metric, int steps)
+    /// <summary>
+    /// Rents the arrays for <paramref name="steps"/> steps. They are charged to the query's step budget until
+    /// released: dense steps cost memory even where a series has no value, so a long subquery over many series
+    /// is refused as "too many samples" rather than exhausting memory.
+    /// </summary>
+    public static StepSeries Rent(Labels metric, int steps, QueryLimits limits)
     {
+        limits.TakeSteps(steps);
         var has = ArrayPool<bool>.Shared.Rent(steps);
         Array.Clear(has, 0, steps);
-        return new StepSeries(metric, ArrayPool<double>.Shared.Rent(steps), has);
+        return new StepSeries(metric, ArrayPool<double>.Shared.Rent(steps), has, limits, steps);
     }
 
     /// <summary>Sets step <paramref name="step"/>, counting it if it was empty.</summary>
@@ -56,6 +66,7 @@ internal sealed class StepSeries
             ArrayPool<bool>.Shared.Return(Has);
             Values = [];
             Has = [];
+            _limits.FreeSteps(_steps);
         }
     }
 

@@ -54,6 +54,15 @@ public sealed class QueryEngineTests
         Assert.Equal("query processing would load too many samples into memory in query execution", e.Message);
     }
 
+    [Theory]
+    [InlineData("max_over_time(x[30d:1s])")]
+    [InlineData("max_over_time(x[3000d:1ms])")]
+    public void Long_subqueries_are_refused_as_too_many_samples_before_memory_runs_out(string query)
+    {
+        var e = Assert.Throws<QueryException>(() => new QueryEngine().InstantQuery(s_head, query, 600_000, default));
+        Assert.Equal(QueryErrorKind.Execution, e.Kind);
+    }
+
     [Fact]
     public void Storage_failures_are_internal_errors()
     {
@@ -106,6 +115,16 @@ public sealed class QueryEngineTests
                 Console.WriteLine($"{query.Length} chars: {e.Message}");
             }
         }
+    }
+
+    [Fact]
+    public void Ten_thousand_nested_parentheses_are_answered_as_prometheus_answers_them()
+    {
+        var result = new QueryEngine().InstantQuery(s_head, Nest("(", "1", ")", 10_000), 0, default);
+        Assert.Equal(1, ((ScalarValue)result.Value).F);
+
+        var vector = (VectorValue)new QueryEngine().InstantQuery(s_head, Nest("-(", "x{i=\"1\"}", ")", 10_001), 60_000, default).Value;
+        Assert.Equal(-120, Assert.Single(vector.Samples).F);
     }
 
     [Fact]

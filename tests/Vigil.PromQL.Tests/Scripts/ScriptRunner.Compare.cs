@@ -49,8 +49,8 @@ internal sealed partial class ScriptRunner
         return null;
     }
 
-    /// <summary>A range query: each expected line gives the value at every step, <c>_</c> where the series has none.</summary>
-    private static string? CompareRange(EvalCommand eval, IReadOnlyList<Series> series)
+    /// <summary>Each expected line must name a series of the result, and the counts must agree; <paramref name="compare"/> checks its points.</summary>
+    private static string? CompareSeries(EvalCommand eval, IReadOnlyList<Series> series, Func<ExpectedSeries, Series, string?> compare)
     {
         if (series.Count != eval.Expected.Count)
         {
@@ -61,65 +61,62 @@ internal sealed partial class ScriptRunner
         {
             var labels = ScriptValues.ParseLabels(expected.LabelsText ?? "{}");
             var actual = series.FirstOrDefault(s => s.Metric.Equals(labels));
-            if (actual is null)
+            string? problem = actual is null ? $"line {expected.Line}: no series {labels}" : compare(expected, actual);
+            if (problem is not null)
             {
-                return $"line {expected.Line}: no series {labels}";
-            }
-
-            var steps = new double?[expected.Values.Count];
-            foreach (var p in actual.Points)
-            {
-                long index = (p.T - eval.Start) / eval.Step;
-                if (index >= steps.Length)
-                {
-                    return $"line {expected.Line}: {labels} has a point at step {index}, past the {steps.Length} expected";
-                }
-
-                steps[index] = p.F;
-            }
-
-            for (int i = 0; i < steps.Length; i++)
-            {
-                if (steps[i] is null != expected.Values[i] is null
-                    || (steps[i] is double a && expected.Values[i] is double b && !AlmostEqual(a, b)))
-                {
-                    return $"line {expected.Line}: {labels} step {i}: expected {Show(expected.Values[i])}, got {Show(steps[i])}";
-                }
+                return problem;
             }
         }
 
         return null;
     }
+
+    /// <summary>A range query: each expected line gives the value at every step, <c>_</c> where the series has none.</summary>
+    private static string? CompareRange(EvalCommand eval, IReadOnlyList<Series> series) => CompareSeries(eval, series, (expected, actual) =>
+    {
+        var steps = new double?[expected.Values.Count];
+        foreach (var p in actual.Points)
+        {
+            long index = (p.T - eval.Start) / eval.Step;
+            if (index >= steps.Length)
+            {
+                return $"line {expected.Line}: {actual.Metric} has a point at step {index}, past the {steps.Length} expected";
+            }
+
+            steps[index] = p.F;
+        }
+
+        for (int i = 0; i < steps.Length; i++)
+        {
+            if (steps[i] is null != expected.Values[i] is null
+                || (steps[i] is double a && expected.Values[i] is double b && !AlmostEqual(a, b)))
+            {
+                return $"line {expected.Line}: {actual.Metric} step {i}: expected {Show(expected.Values[i])}, got {Show(steps[i])}";
+            }
+        }
+
+        return null;
+    });
 
     /// <summary>An instant query of a range vector: each line lists the points as <c>value@time</c>.</summary>
-    private static string? CompareMatrix(EvalCommand eval, IReadOnlyList<Series> series)
+    private static string? CompareMatrix(EvalCommand eval, IReadOnlyList<Series> series) => CompareSeries(eval, series, (expected, actual) =>
     {
-        if (series.Count != eval.Expected.Count)
+        if (actual.Points.Count != expected.Values.Count)
         {
-            return $"expected {eval.Expected.Count} series, got {series.Count}";
+            return $"line {expected.Line}: {actual.Metric} has {actual.Points.Count} points, expected {expected.Values.Count}";
         }
 
-        foreach (var expected in eval.Expected)
+        for (int i = 0; i < expected.Values.Count; i++)
         {
-            var labels = ScriptValues.ParseLabels(expected.LabelsText ?? "{}");
-            var actual = series.FirstOrDefault(s => s.Metric.Equals(labels));
-            if (actual is null || actual.Points.Count != expected.Values.Count)
+            var p = actual.Points[i];
+            if (!AlmostEqual(p.F, expected.Values[i] ?? double.NaN) || (expected.Times[i] is long t && t != p.T))
             {
-                return $"line {expected.Line}: no series {labels} with {expected.Values.Count} points";
-            }
-
-            for (int i = 0; i < expected.Values.Count; i++)
-            {
-                var p = actual.Points[i];
-                if (!AlmostEqual(p.F, expected.Values[i] ?? double.NaN) || (expected.Times[i] is long t && t != p.T))
-                {
-                    return $"line {expected.Line}: {labels} point {i}: expected {Show(expected.Values[i])}@{expected.Times[i]}, got {Format(p.F)}@{p.T}";
-                }
+                return $"line {expected.Line}: {actual.Metric} point {i}: expected {Show(expected.Values[i])}@{expected.Times[i]}, got {Format(p.F)}@{p.T}";
             }
         }
 
         return null;
-    }
+    });
 
     private static string Show(double? v) => v is double d ? Format(d) : "_";
 

@@ -73,9 +73,9 @@ for t in times:
             sel = random.choice(['ctr', 'gg'])
             evals.append('eval instant at %s %s(%s[%s])' % (t, f, sel, r))
     for r in random.sample(ranges, 2):
-        evals.append('eval instant at %s predict_linear(gg[%s], 300)' % (t, r))
-        evals.append('eval instant at %s holt_winters(ctr[%s], 0.3, 0.6)' % (t, r))
-        evals.append('eval instant at %s quantile_over_time(%s, gg[%s])' % (t, random.choice(['0', '0.3', '0.5', '0.99', '1']), r))
+        evals.append('eval instant at %s predict_linear(%s[%s], 300)' % (t, random.choice(['ctr','gg']), r))
+        evals.append('eval instant at %s holt_winters(%s[%s], 0.3, 0.6)' % (t, random.choice(['ctr','gg']), r))
+        evals.append('eval instant at %s quantile_over_time(%s, %s[%s])' % (t, random.choice(['0', '0.3', '0.5', '0.99', '1', '-1', '2']), random.choice(['ctr','gg']), r))
     for q in ['0.1', '0.5', '0.9', '0.99']:
         evals.append('eval instant at %s histogram_quantile(%s, rate(hist_bucket[5m]))' % (t, q))
         evals.append('eval instant at %s histogram_quantile(%s, hist_bucket)' % (t, q))
