@@ -19,7 +19,7 @@ namespace Vigil.PromQL;
 /// </list>
 /// Selectors, literals and matrix selectors are never split.
 /// </summary>
-internal static class Prettier
+internal static partial class Prettier
 {
     /// <summary>prettier.go's <c>maxCharactersPerLine</c>; lengths are in UTF-8 bytes, as Go's <c>len</c>.</summary>
     public const int MaxCharactersPerLine = 100;

@@ -19,7 +19,8 @@ internal sealed class RuntimeStatus
     {
         StorageRetention = storageRetention;
         _corruptions = corruptions;
-        StartTime = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        using var process = Process.GetCurrentProcess();
+        StartTime = process.StartTime.ToUniversalTime();
         _lastConfigTicks = DateTime.UtcNow.Ticks;
     }
 

@@ -30,11 +30,17 @@ internal static class QueryApiEndpoints
         long time = request.TimeOr("time", GoTime.FromUnixMilliseconds(sources.Time.GetUtcNow().ToUnixTimeMilliseconds())).UnixNanoMs;
         long? timeoutNs = Timeout(request);
         string query = request.Get("query");
+        QueryResult result;
+        try
+        {
+            result = Execute(request, timeoutNs, token => engine.InstantQuery(storage, query, time, token));
+        }
+        catch (ApiException ex) when (ex.InnerException is QueryException { InnerException: PromQLParseException })
+        {
+            // 2.42's instant query reports parse errors as a bad "query" parameter; its range query does not.
+            throw ApiException.InvalidParameter("query", ex.Message);
+        }
 
-        // The engine parses again; parsing here first is what gives parse errors Prometheus's
-        // `invalid parameter "query"` prefix (its NewInstantQuery fails before execution), at a few microseconds.
-        ParseQuery(query);
-        var result = Execute(request, timeoutNs, token => engine.InstantQuery(storage, query, time, token));
         return new ApiAnswer(result.Value, result.Warnings);
     }
 
@@ -77,20 +83,16 @@ internal static class QueryApiEndpoints
     /// <summary>The expression as Prometheus 2.42 prints it: <c>expr.Pretty(0)</c>.</summary>
     private static ApiAnswer FormatQuery(ApiRequest request, PrometheusJsonWriter json)
     {
-        json.String(Prettier.Pretty(ParseQuery(request.Get("query"))));
-        return ApiAnswer.Written;
-    }
-
-    private static Expr ParseQuery(string query)
-    {
         try
         {
-            return Parser.Parse(query);
+            json.String(Prettier.Format(request.Get("query")));
         }
         catch (PromQLParseException ex)
         {
             throw ApiException.InvalidParameter("query", ex.Message);
         }
+
+        return ApiAnswer.Written;
     }
 
     private static ApiException ZeroStep() =>
@@ -106,14 +108,14 @@ internal static class QueryApiEndpoints
     private static QueryResult Execute(ApiRequest request, long? timeoutNs, Func<CancellationToken, QueryResult> run)
     {
         var aborted = request.Context.RequestAborted;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         if (timeoutNs <= 0)
         {
-            // Go's context.WithTimeout with a non-positive duration is already done: the engine stops in its queue.
-            throw new ApiException("timeout", "query timed out in query queue");
+            // Go's context.WithTimeout with a non-positive duration is done at once: the query still parses (so a
+            // bad query reports that first), then stops.
+            cts.Cancel();
         }
-
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        if (timeoutNs is long ns)
+        else if (timeoutNs is long ns)
         {
             cts.CancelAfter(TimeSpan.FromTicks(Math.Max(1, ns / 100)));
         }

@@ -59,4 +59,19 @@ public sealed class PrettierTests
             Assert.Equal(expr.ToString(), Prettier.Pretty(expr));
         }
     }
+
+    [Fact]
+    public void Deeply_nested_queries_are_formatted_on_a_big_stack()
+    {
+        string query = new string('(', 1_500) + "1" + new string(')', 1_500);
+        string[] lines = Prettier.Format(query).Split('\n');
+
+        // Levels 0..1450 hold 51 or more parentheses (over 100 characters) and split; level 1451 fits on a line.
+        Assert.Equal(2 * 1_451 + 1, lines.Length);
+        Assert.Equal("(", lines[0]);
+        Assert.Equal("  (", lines[1]);
+        Assert.Equal(new string(' ', 2 * 1_451) + new string('(', 49) + "1" + new string(')', 49), lines[1_451]);
+        Assert.Equal(")", lines[^1]);
+        Assert.Throws<PromQLParseException>(() => Prettier.Format(new string('(', 3_000) + "1"));
+    }
 }

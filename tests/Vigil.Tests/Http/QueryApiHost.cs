@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Hosting;
+using Vigil.PromQL;
 using Vigil.Http;
 using Vigil.PromQL.Engine;
 using Vigil.Scrape.Loop;
@@ -96,7 +97,10 @@ internal sealed class QueryApiHost : IAsyncDisposable
     }
 }
 
-/// <summary>An engine whose answers the test scripts; it records what it was asked.</summary>
+/// <summary>
+/// An engine whose answers the test scripts; it records what it was asked. Like the real engine it parses the query
+/// first and refuses one that does not parse (bad_data, the parse error inside).
+/// </summary>
 internal sealed class ScriptedEngine : IQueryEngine
 {
     public Func<string, long, CancellationToken, QueryResult>? Instant { get; init; }
@@ -107,13 +111,27 @@ internal sealed class ScriptedEngine : IQueryEngine
 
     public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
     {
+        Parse(query);
         Calls.Add(FormattableString.Invariant($"instant {query} @{time}"));
         return Instant!(query, time, cancellationToken);
     }
 
     public QueryResult RangeQuery(IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken)
     {
+        Parse(query);
         Calls.Add(FormattableString.Invariant($"range {query} {start}..{end}/{step}"));
         return Range!(query, start, end, step, cancellationToken);
+    }
+
+    private static void Parse(string query)
+    {
+        try
+        {
+            Vigil.PromQL.Parser.Parse(query);
+        }
+        catch (PromQLParseException ex)
+        {
+            throw new QueryException(QueryErrorKind.BadData, ex.Message, ex);
+        }
     }
 }

@@ -58,7 +58,6 @@ public sealed class QueryEndpointTests
     [InlineData("/api/v1/query?query=1%20%2B", 400, "bad_data", "invalid parameter \\\"query\\\": 1:4: parse error: unexpected end of input")]
     [InlineData("/api/v1/query?query=1&timeout=abc", 400, "bad_data", "invalid parameter \\\"timeout\\\": cannot parse \\\"abc\\\" to a valid duration")]
     [InlineData("/api/v1/query?query=1&timeout=-1s", 400, "bad_data", "invalid parameter \\\"timeout\\\": cannot parse \\\"-1s\\\" to a valid duration")]
-    [InlineData("/api/v1/query?query=1&timeout=0", 503, "timeout", "query timed out in query queue")]
     [InlineData("/api/v1/query_range?query=1&start=0&end=10&step=0", 400, "bad_data", "invalid parameter \\\"step\\\": zero or negative query resolution step widths are not accepted. Try a positive integer")]
     [InlineData("/api/v1/query_range?query=1&start=0&end=10&step=-1", 400, "bad_data", "invalid parameter \\\"step\\\": zero or negative query resolution step widths are not accepted. Try a positive integer")]
     [InlineData("/api/v1/query_range?query=1&start=0&end=10&step=NaN", 400, "bad_data", "invalid parameter \\\"step\\\": zero or negative query resolution step widths are not accepted. Try a positive integer")]
@@ -135,6 +134,26 @@ public sealed class QueryEndpointTests
         (actualStatus, body) = await host.GetAsync("/api/v1/query_range?query=up[5m]&start=0&end=10&step=1");
         Assert.Equal(status, actualStatus);
         Assert.Contains("\"error\":\"invalid expression type \\\"range vector\\\" for range query", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public async Task A_timeout_that_already_passed_still_reports_parse_errors_first(string timeout)
+    {
+        var engine = new ScriptedEngine
+        {
+            Instant = (_, _, token) => token.IsCancellationRequested
+                ? throw new QueryException(QueryErrorKind.Canceled, "query was canceled in query execution")
+                : new QueryResult(new ScalarValue(0, 1), []),
+        };
+        await using var host = await QueryApiHost.StartAsync(engine);
+        var (status, body) = await host.GetAsync("/api/v1/query?query=1&timeout=" + timeout);
+        Assert.Equal(503, status);
+        Assert.Equal("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in query execution\"}", body);
+        (status, body) = await host.GetAsync("/api/v1/query?query=1%2B&timeout=" + timeout);
+        Assert.Equal(400, status);
+        Assert.Contains("invalid parameter \\\"query\\\": 1:3: parse error", body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -94,10 +94,10 @@ public sealed class ScrapeWiringTests
     }
 
     /// <summary>One instance with job <c>demo</c> scraping <paramref name="targets"/> every 200ms.</summary>
-    private static string DemoJob(params TestExporter[] targets) => DemoJob([.. targets.Select(t => t.Address)]);
+    internal static string DemoJob(params TestExporter[] targets) => DemoJob([.. targets.Select(t => t.Address)]);
 
     /// <param name="jobYaml">More keys of the job, indented 10 spaces to sit under <c>job_name</c>.</param>
-    private static string DemoJob(string[] addresses, string jobYaml = "") => $"""
+    internal static string DemoJob(string[] addresses, string jobYaml = "") => $"""
         metrics:
           configs:
             - name: default
