@@ -99,3 +99,19 @@ clean_work() {
         rm -rf "$WORK"
     fi
 }
+
+# One server at a time (remote-write.sh, promql.sh): the script sets SERVER_PID, SERVER_NAME and SERVER_DIR when it
+# starts one; stop_server stops it, and on_exit_one_server (the EXIT trap) also shows its logs on failure.
+stop_server() {
+    local pid="$SERVER_PID"
+    SERVER_PID=""
+    stop_pid "$pid" "$SERVER_NAME"
+}
+
+on_exit_one_server() {
+    local status=$?
+    ((status != 0)) && [[ -n "$SERVER_DIR" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
+    stop_server
+    clean_work
+    exit "$status"
+}

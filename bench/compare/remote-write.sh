@@ -47,20 +47,7 @@ SERVER_PID=""
 SERVER_NAME=""
 SERVER_DIR=""
 
-stop_server() {
-    local pid="$SERVER_PID"
-    SERVER_PID=""
-    stop_pid "$pid" "$SERVER_NAME"
-}
-
-on_exit() {
-    local status=$?
-    ((status != 0)) && [[ -n "$SERVER_DIR" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
-    stop_server
-    clean_work
-    exit "$status"
-}
-trap on_exit EXIT
+trap on_exit_one_server EXIT
 trap 'exit 130' INT TERM
 
 # ---- build (once) ------------------------------------------------------------------------------------

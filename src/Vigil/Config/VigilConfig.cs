@@ -20,6 +20,9 @@ internal sealed record VigilConfig
     /// <summary><c>storage</c>; see <see cref="StorageConfig"/>.</summary>
     public StorageConfig Storage { get; init; } = StorageConfig.Default;
 
+    /// <summary><c>query</c>; see <see cref="QueryConfig"/>.</summary>
+    public QueryConfig Query { get; init; } = QueryConfig.Default;
+
     /// <summary>Parses and validates a whole file; <paramref name="fileName"/> is only used in errors.</summary>
     public static VigilConfig Parse(string yamlText, string fileName)
     {
@@ -28,8 +31,15 @@ internal sealed record VigilConfig
         var serverMap = root.Map("server");
         var metricsMap = root.Map("metrics");
         var storageMap = root.Map("storage");
+        var queryMap = root.Map("query");
         root.RejectUnknownKeys();
-        return new VigilConfig { Server = ServerConfig.Parse(serverMap), Metrics = MetricsConfig.Parse(metricsMap), Storage = StorageConfig.Parse(storageMap) };
+        return new VigilConfig
+        {
+            Server = ServerConfig.Parse(serverMap),
+            Metrics = MetricsConfig.Parse(metricsMap),
+            Storage = StorageConfig.Parse(storageMap),
+            Query = QueryConfig.Parse(queryMap),
+        };
     }
 
     /// <summary>Reads and parses <paramref name="path"/>; an unreadable file is a ConfigException at line 0.</summary>

@@ -7,6 +7,7 @@ using Vigil.Common.Metrics;
 using Vigil.Config;
 using Vigil.Http;
 using Vigil.Instances;
+using Vigil.PromQL.Engine;
 using Vigil.Tsdb;
 using Vigil.Tsdb.Metrics;
 
@@ -57,7 +58,7 @@ internal sealed class VigilServer : IAsyncDisposable
         Runtime = new RuntimeStatus(
             config.Storage.Enabled ? RuntimeStatus.FormatRetention(config.Storage.RetentionTime, config.Storage.RetentionSize) : "",
             () => _metrics.Wal.RepairsSinceStart);
-        app.MapQueryApi(QueryApiWiring.Sources(this) with { Log = _log });
+        app.MapQueryApi(QueryApiWiring.Sources(this, new QueryEngine(config.Query.EngineOptions)) with { Log = _log });
     }
 
     /// <summary>What <c>/api/v1/status/runtimeinfo</c> reports; reloads record their outcome in it.</summary>

@@ -28,6 +28,24 @@ internal static class PeerHttp
     /// <summary>Send <paramref name="request"/> and return the body; throws with the body on a non-2xx status.</summary>
     public static async Task<string> SendAsync(HttpRequestMessage request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        var (status, body) = await SendForAnswerAsync(request, timeout, cancellationToken).ConfigureAwait(false);
+        if (status is < 200 or >= 300)
+        {
+            throw new HttpRequestException(
+                $"{request.Method} {request.RequestUri} returned {status}: {Truncate(body)}",
+                inner: null,
+                (System.Net.HttpStatusCode)status);
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the status and body whatever the status (an API's error
+    /// answers are what some tests look at); throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int Status, string Body)> SendForAnswerAsync(HttpRequestMessage request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(request);
         var limit = timeout ?? DefaultTimeout;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -36,15 +54,7 @@ internal static class PeerHttp
         {
             using var response = await Client.SendAsync(request, cts.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException(
-                    $"{request.Method} {request.RequestUri} returned {(int)response.StatusCode}: {Truncate(body)}",
-                    inner: null,
-                    response.StatusCode);
-            }
-
-            return body;
+            return ((int)response.StatusCode, body);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
