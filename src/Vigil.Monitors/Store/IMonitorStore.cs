@@ -27,7 +27,7 @@ internal interface IMonitorStore : IAsyncDisposable
     /// <exception cref="MonitorConflictException">The new name is another monitor's.</exception>
     Task<bool> UpdateAsync(MonitorDefinition monitor, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a collection's outcome without touching what the user set.</summary>
+    /// <summary>Records a collection's outcome without touching what the user set; a paused monitor stays paused.</summary>
     Task UpdateStatusAsync(string id, MonitorStatus status, string? lastError, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the monitors with these ids; returns how many existed.</summary>

@@ -88,7 +88,8 @@ internal abstract partial class SqlMonitorStore : IMonitorStore
     public async Task UpdateStatusAsync(string id, MonitorStatus status, string? lastError, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var update = Command(connection, null, "UPDATE monitors SET status = @status, last_error = @error WHERE id = @id");
+        // Never over a pause: a round that ends while its monitor is being paused reports after the pause is stored.
+        await using var update = Command(connection, null, "UPDATE monitors SET status = @status, last_error = @error WHERE id = @id AND status <> 'paused'");
         Add(update, "id", id);
         Add(update, "status", MonitorStatusNames.Name(status));
         Add(update, "error", lastError);

@@ -20,6 +20,9 @@ internal sealed record VigilConfig
     /// <summary><c>storage</c>; see <see cref="StorageConfig"/>.</summary>
     public StorageConfig Storage { get; init; } = StorageConfig.Default;
 
+    /// <summary><c>monitors</c>; see <see cref="MonitorsConfig"/>.</summary>
+    public MonitorsConfig Monitors { get; init; } = MonitorsConfig.Default;
+
     /// <summary>Parses and validates a whole file; <paramref name="fileName"/> is only used in errors.</summary>
     public static VigilConfig Parse(string yamlText, string fileName)
     {
@@ -28,8 +31,15 @@ internal sealed record VigilConfig
         var serverMap = root.Map("server");
         var metricsMap = root.Map("metrics");
         var storageMap = root.Map("storage");
+        var monitorsMap = root.Map("monitors");
         root.RejectUnknownKeys();
-        return new VigilConfig { Server = ServerConfig.Parse(serverMap), Metrics = MetricsConfig.Parse(metricsMap), Storage = StorageConfig.Parse(storageMap) };
+        return new VigilConfig
+        {
+            Server = ServerConfig.Parse(serverMap),
+            Metrics = MetricsConfig.Parse(metricsMap),
+            Storage = StorageConfig.Parse(storageMap),
+            Monitors = MonitorsConfig.Parse(monitorsMap),
+        };
     }
 
     /// <summary>Reads and parses <paramref name="path"/>; an unreadable file is a ConfigException at line 0.</summary>

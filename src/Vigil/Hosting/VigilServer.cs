@@ -7,6 +7,7 @@ using Vigil.Common.Metrics;
 using Vigil.Config;
 using Vigil.Http;
 using Vigil.Instances;
+using Vigil.Monitors;
 using Vigil.Tsdb;
 using Vigil.Tsdb.Metrics;
 
@@ -54,6 +55,7 @@ internal sealed class VigilServer : IAsyncDisposable
         app.MapRemoteRead(() => Storage);
         app.MapOperations(Instances, registry, IsReady, ReloadAsync);
         app.MapTargets(Instances);
+        app.MapMonitors(() => Monitors);
     }
 
     public VigilConfig Config { get; private set; }
@@ -64,6 +66,9 @@ internal sealed class VigilServer : IAsyncDisposable
 
     /// <summary>The embedded TSDB (issue 5); null with <c>storage.enabled: false</c>. Settings apply at start only.</summary>
     public LocalStorage? Storage { get; }
+
+    /// <summary>The monitors (issue 7); null before start and with <c>monitors.enabled: false</c>. Settings apply at start only.</summary>
+    public MonitorPlatform? Monitors { get; private set; }
 
     public string DataDirectory => Path.GetFullPath(_options.DataDirectory);
 
@@ -117,6 +122,7 @@ internal sealed class VigilServer : IAsyncDisposable
         }
 
         var errors = await Instances.ApplyAsync(specs).ConfigureAwait(false);
+        errors = [.. errors, .. await StartMonitorsAsync().ConfigureAwait(false)];
         Storage?.Start();
         _started = true;
         _log.LogInformation("vigil {Version} listening on {Url}, data under {Data}", VersionInfo.Version, BaseAddress, DataDirectory);
@@ -132,6 +138,12 @@ internal sealed class VigilServer : IAsyncDisposable
     {
         _started = false;
         await _app.StopAsync().ConfigureAwait(false);
+        if (Monitors is not null)
+        {
+            // Before the instances: the monitors' last stale markers go through their appenders.
+            await Monitors.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Instances.DisposeAsync().ConfigureAwait(false);
         Storage?.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
@@ -174,6 +186,26 @@ internal sealed class VigilServer : IAsyncDisposable
         finally
         {
             _reloadGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> StartMonitorsAsync()
+    {
+        if (!Config.Monitors.Enabled)
+        {
+            return [];
+        }
+
+        try
+        {
+            Monitors = await MonitorPlatform.StartAsync(
+                MonitorsSetup.Options(Config.Monitors, DataDirectory), MonitorsSetup.Collectors(), new MonitorInstanceOutput(Instances),
+                name => Config.Metrics.Configs.Any(c => c.Name == name), Registry, _log).ConfigureAwait(false);
+            return [];
+        }
+        catch (InvalidOperationException ex)
+        {
+            return [ex.Message];
         }
     }
 
