@@ -97,7 +97,8 @@ internal sealed partial class MonitorScheduler
         }
 
         // Half an interval of slack, so a 60 s group on a 30 s monitor runs every other round despite jitter.
-        if (nowMs - monitor.GroupLastRunMs[index] < (long)(own.TotalMilliseconds - (interval.TotalMilliseconds / 2)))
+        var last = monitor.GroupLastRunMs[index];
+        if (last != long.MinValue && nowMs - last < (long)(own.TotalMilliseconds - (interval.TotalMilliseconds / 2)))
         {
             return false;
         }
