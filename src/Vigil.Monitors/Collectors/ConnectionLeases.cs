@@ -64,7 +64,8 @@ internal sealed class ConnectionLeases : IAsyncDisposable
             await CloseHeldAsync().ConfigureAwait(false);
             if (_time.GetUtcNow() < _retryAt)
             {
-                throw new CollectException("backoff", $"reconnecting after {_retryAt - _time.GetUtcNow():s\\.f}s (last connection failed)");
+                // A stable text: the status is stored only when it changes, and a countdown would change every round.
+                throw new CollectException("backoff", "waiting to reconnect after a failed connection");
             }
 
             var client = await ConnectAsync(connect, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,27 @@ internal static class SocketTable
         return count;
     }
 
-    /// <summary>This process's open file descriptors.</summary>
-    public static int OpenDescriptors() => Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : -1;
+    /// <summary>This process's open socket descriptors (links to <c>socket:[inode]</c>); -1 where /proc is not there.</summary>
+    public static int OpenSockets()
+    {
+        if (!Directory.Exists("/proc/self/fd"))
+        {
+            return -1;
+        }
+
+        var count = 0;
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                count += new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true ? 1 : 0;
+            }
+            catch (IOException)
+            {
+                // Closed while listed.
+            }
+        }
+
+        return count;
+    }
 }

@@ -32,16 +32,18 @@ internal sealed class SchedulerKit : IAsyncDisposable, IMonitorStatusSink
         """, "fake.yml");
 
     public SchedulerKit(Func<CollectContext, CancellationToken, Task> collect, SchedulerOptions? options = null)
+        : this(new ScriptedCollector(collect), options)
+    {
+    }
+
+    public SchedulerKit(ICollector collector, SchedulerOptions? options = null)
     {
         Registry = new MetricsRegistry();
-        Collector = new ScriptedCollector(collect);
-        Scheduler = new MonitorScheduler(options ?? SchedulerOptions.Default, [Collector], Output, this, Registry.CreateScope(), NullLogger.Instance);
+        Scheduler = new MonitorScheduler(options ?? SchedulerOptions.Default, [collector], Output, this, Registry.CreateScope(), NullLogger.Instance);
         Scheduler.Start();
     }
 
     public MetricsRegistry Registry { get; }
-
-    public ScriptedCollector Collector { get; }
 
     public MemoryOutput Output { get; } = new();
 
