@@ -14,4 +14,10 @@ internal interface IMonitorRuntime
 
     /// <summary>Stops the monitor (pause or delete) and disposes everything it held.</summary>
     Task UnscheduleAsync(string id);
+
+    /// <summary>One collection of a monitor that is not scheduled, with its own leases disposed after (the API's test).</summary>
+    Task<CollectionOutcome> CollectOnceAsync(MonitorDefinition monitor, MonitorTemplate template);
 }
+
+/// <summary>What a one-off collection found: the rows, or the failure with its reason.</summary>
+internal sealed record CollectionOutcome(string? Reason, string? Error, TimeSpan Duration, Collectors.CollectionRows Rows);

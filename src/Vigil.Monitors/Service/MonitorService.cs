@@ -154,6 +154,15 @@ internal sealed partial class MonitorService
         }
     }
 
+    /// <summary>Validates <paramref name="draft"/> as a create would, then collects once without saving (a name is optional).</summary>
+    /// <exception cref="MonitorValidationException">A field does not fit.</exception>
+    public async Task<(MonitorDefinition Monitor, CollectionOutcome Outcome)> TestAsync(MonitorDraft draft)
+    {
+        var monitor = Validate(draft with { Name = string.IsNullOrWhiteSpace(draft.Name) ? "test" : draft.Name }, null);
+        var outcome = await _runtime.CollectOnceAsync(monitor, _catalog.Find(monitor.App)!).ConfigureAwait(false);
+        return (monitor, outcome);
+    }
+
     private MonitorDefinition Validate(MonitorDraft draft, MonitorDefinition? previous) =>
         MonitorValidation.Validate(draft, _catalog, _instanceExists, previous, NewId(), _time.GetUtcNow());
 

@@ -30,6 +30,7 @@ internal static partial class MonitorEndpoints
         app.MapDelete("/api/v1/monitors", ctx => With(ctx, platform, p => DeleteManyAsync(ctx, p)));
         app.MapGet("/api/v1/monitors/export", ctx => With(ctx, platform, p => ExportAsync(ctx, p)));
         app.MapPost("/api/v1/monitors/import", ctx => With(ctx, platform, p => ImportAsync(ctx, p)));
+        app.MapPost("/api/v1/monitors/test", ctx => With(ctx, platform, p => TestAsync(ctx, p)));
         app.MapGet("/api/v1/monitors/{id}", ctx => With(ctx, platform, p => GetAsync(ctx, p)));
         app.MapPut("/api/v1/monitors/{id}", ctx => With(ctx, platform, p => UpdateAsync(ctx, p)));
         app.MapDelete("/api/v1/monitors/{id}", ctx => With(ctx, platform, p => DeleteAsync(ctx, p)));

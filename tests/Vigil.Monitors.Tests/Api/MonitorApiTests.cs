@@ -182,4 +182,23 @@ public sealed class MonitorApiTests
         Assert.Equal("probe_success", (string?)website["metrics"]![0]!["fields"]![0]!["metric"]);
         Assert.Empty(body["errors"]!.AsArray());
     }
+
+    [Fact]
+    public async Task TestCollectsOnceWithoutSaving()
+    {
+        await using var server = new Collectors.CountingHttpServer("hello");
+        await using var api = await MonitorApi.StartAsync();
+        var (status, body) = await api.SendAsync(HttpMethod.Post, "/api/v1/monitors/test", $$$"""{"app": "website", "params": {"url": "{{{server.Url}}}", "keyword": "hello", "password": "hunter2"}}""");
+        Assert.Equal(200, status);
+        Assert.Equal("up", (string?)body["status"]);
+        var probe = body["groups"]!.AsArray().Single(g => (string)g!["name"]! == "probe")!["rows"]![0]!["values"]!;
+        Assert.Equal((1, 200, 5), ((double)probe["probe_success"]!, (double)probe["probe_http_status_code"]!, (double)probe["probe_http_content_length"]!));
+        Assert.DoesNotContain("hunter2", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(0, (int)(await api.SendAsync(HttpMethod.Get, "/api/v1/monitors")).Body["total"]!);
+        await Scheduling.MonitorSchedulerTests.WaitUntil(() => server.Open == 0, TimeSpan.FromSeconds(2));
+
+        var (_, down) = await api.SendAsync(HttpMethod.Post, "/api/v1/monitors/test", $$$"""{"app": "website", "params": {"url": "{{{server.Url}}}missing"}}""");
+        Assert.Equal(("down", "status"), ((string?)down["status"], (string?)down["reason"]));
+        Assert.Equal("params.url", (string?)(await api.SendAsync(HttpMethod.Post, "/api/v1/monitors/test", """{"app": "website"}""")).Body["field"]);
+    }
 }
