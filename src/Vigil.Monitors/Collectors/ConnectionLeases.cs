@@ -94,6 +94,20 @@ internal sealed class ConnectionLeases : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the held client, if any, without a backoff (the monitor no longer uses this protocol).</summary>
+    public async Task CloseAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await CloseHeldAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);

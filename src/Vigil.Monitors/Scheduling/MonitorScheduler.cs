@@ -82,9 +82,16 @@ internal sealed partial class MonitorScheduler : IMonitorRuntime, IAsyncDisposab
             if (_monitors.TryGetValue(monitor.Id, out var scheduled))
             {
                 bool rephase;
+                var protocolChanged = scheduled.Template.Protocol != template.Protocol;
                 lock (scheduled)
                 {
                     rephase = scheduled.Update(monitor, template);
+                }
+
+                if (protocolChanged)
+                {
+                    // The new collector may hold no lease at all; the old protocol's client must not outlive the change.
+                    _ = scheduled.Leases.CloseAsync();
                 }
 
                 if (rephase && _wheel.Remove(scheduled.Entry))

@@ -137,7 +137,7 @@ public sealed class ConnectionLifecycleTests
     }
 }
 
-/// <summary>Tests that count this process's sockets run alone, so no other test's sockets are counted.</summary>
+/// <summary>Tests that count this process's sockets, or time its scheduling, run alone: no other test's sockets or CPU count.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SocketCountingCollection
 {

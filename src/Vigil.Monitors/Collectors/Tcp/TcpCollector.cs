@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Vigil.Common.Config;
 
@@ -30,6 +31,7 @@ internal sealed class TcpCollector : ICollector
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var received = new StrongBox<int>();
         try
         {
             await socket.ConnectAsync(host, port, cts.Token).ConfigureAwait(false);
@@ -39,13 +41,18 @@ internal sealed class TcpCollector : ICollector
                 await socket.SendAsync(Encoding.UTF8.GetBytes(send), SocketFlags.None, cts.Token).ConfigureAwait(false);
             }
 
-            if (expect is not null && !await ReadUntilAsync(socket, expect, cts.Token).ConfigureAwait(false))
+            if (expect is not null && !await ReadUntilAsync(socket, expect, received, cts.Token).ConfigureAwait(false))
             {
                 Fail(context, probe, started, "expect", $"the reply does not match {expect}");
                 return;
             }
 
             probe?.Set("success", 1).Set("duration", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested && received.Value > 0)
+        {
+            // The peer answered but kept the connection open without ever matching: a wrong reply, not a silent peer.
+            Fail(context, probe, started, "expect", $"the reply does not match {expect}");
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -64,7 +71,7 @@ internal sealed class TcpCollector : ICollector
     }
 
     /// <summary>Reads until the reply so far matches, the peer closes, or <see cref="MaxReplyBytes"/>.</summary>
-    private static async Task<bool> ReadUntilAsync(Socket socket, TextMatcher expect, CancellationToken cancellationToken)
+    private static async Task<bool> ReadUntilAsync(Socket socket, TextMatcher expect, StrongBox<int> received, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxReplyBytes];
         var length = 0;
@@ -77,6 +84,7 @@ internal sealed class TcpCollector : ICollector
             }
 
             length += read;
+            received.Value = length;
             if (expect.IsMatch(Encoding.UTF8.GetString(buffer, 0, length)))
             {
                 return true;
