@@ -80,41 +80,27 @@ internal sealed class ConnectionLeases : IAsyncDisposable
     }
 
     /// <summary>The held client failed: dispose it now and wait a growing backoff before the next one.</summary>
-    public async Task FailAsync()
+    public Task FailAsync() => UnderGateAsync(async () =>
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await CloseHeldAsync().ConfigureAwait(false);
-            StartBackoff();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        await CloseHeldAsync().ConfigureAwait(false);
+        StartBackoff();
+    });
 
     /// <summary>Closes the held client, if any, without a backoff (the monitor no longer uses this protocol).</summary>
-    public async Task CloseAsync()
-    {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            await CloseHeldAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task CloseAsync() => UnderGateAsync(CloseHeldAsync);
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await UnderGateAsync(() =>
+    {
+        _disposed = true;
+        return CloseHeldAsync();
+    }).ConfigureAwait(false);
+
+    private async Task UnderGateAsync(Func<Task> action)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _disposed = true;
-            await CloseHeldAsync().ConfigureAwait(false);
+            await action().ConfigureAwait(false);
         }
         finally
         {

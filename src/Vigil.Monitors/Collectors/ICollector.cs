@@ -43,6 +43,17 @@ internal sealed class CollectContext
 
     /// <summary>The round's hard timeout; the token given with the context fires at it.</summary>
     public TimeSpan Timeout { get; }
+
+    /// <summary>The monitor's own <c>timeout</c> param, never beyond the round's hard timeout.</summary>
+    public TimeSpan ParamTimeout() =>
+        Common.Config.PromDuration.TryParse(Monitor.Text("timeout") ?? "", out var own) && own > TimeSpan.Zero && own < Timeout ? own : Timeout;
+
+    /// <summary>A failed probe (blackbox_exporter's convention): <c>success</c> 0 and the time it took, plus the round's failure.</summary>
+    public void FailProbe(MetricsRow? probe, long startedTimestamp, string reason, string message)
+    {
+        probe?.Set("success", 0).Set("duration", System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
+        Rows.Fail(reason, message);
+    }
 }
 
 /// <summary>A failed round with a reason for <c>vigil_monitor_collect_errors_total{reason}</c> (connect, timeout, protocol, ...).</summary>

@@ -21,35 +21,38 @@ internal sealed partial class MonitorService
     /// </summary>
     /// <exception cref="MonitorValidationException">Field <c>monitors[i].field</c> (with its line) does not fit.</exception>
     /// <exception cref="ConfigException">The YAML is not an export.</exception>
-    public async Task<ImportResult> ImportAsync(string yaml, CancellationToken cancellationToken = default)
+    public Task<ImportResult> ImportAsync(string yaml, CancellationToken cancellationToken = default)
     {
         var entries = MonitorYaml.Import(yaml, "import");
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return SerializedAsync(
+            async () =>
+            {
+                var byName = (await _store.AllAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Name, StringComparer.Ordinal);
+                var planned = new List<(MonitorDefinition Monitor, bool Exists)>();
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    planned.Add(await PlanImportAsync(entries[i].Draft, entries[i].Line, i, byName, cancellationToken).ConfigureAwait(false));
+                }
+
+                return await ApplyImportAsync(planned, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>One entry validated against the monitor it replaces (by id, else by name), if any.</summary>
+    private async Task<(MonitorDefinition Monitor, bool Exists)> PlanImportAsync(
+        MonitorDraft draft, int line, int index, Dictionary<string, MonitorDefinition> byName, CancellationToken cancellationToken)
+    {
+        var previous = draft.Id is { } id ? await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
+        previous ??= draft.Id is null && draft.Name is { } name ? byName.GetValueOrDefault(name.Trim()) : null;
         try
         {
-            var planned = new List<(MonitorDefinition Monitor, bool Exists)>();
-            var byName = (await _store.AllAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Name, StringComparer.Ordinal);
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var (draft, line) = entries[i];
-                var previous = draft.Id is { } id ? await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
-                previous ??= draft.Id is null && draft.Name is { } name ? byName.GetValueOrDefault(name.Trim()) : null;
-                try
-                {
-                    var monitor = MonitorValidation.Validate(draft, _catalog, _instanceExists, previous, draft.Id ?? NewId(), _time.GetUtcNow());
-                    planned.Add((monitor, previous is not null));
-                }
-                catch (MonitorValidationException ex)
-                {
-                    throw new MonitorValidationException(FormattableString.Invariant($"monitors[{i}].{ex.Field}"), FormattableString.Invariant($"{ex.Reason} (line {line})"));
-                }
-            }
-
-            return await ApplyImportAsync(planned, cancellationToken).ConfigureAwait(false);
+            var monitor = MonitorValidation.Validate(draft, _catalog, _instanceExists, previous, draft.Id ?? NewId(), _time.GetUtcNow());
+            return (monitor, previous is not null);
         }
-        finally
+        catch (MonitorValidationException ex)
         {
-            _gate.Release();
+            throw new MonitorValidationException(FormattableString.Invariant($"monitors[{index}].{ex.Field}"), FormattableString.Invariant($"{ex.Reason} (line {line})"));
         }
     }
 

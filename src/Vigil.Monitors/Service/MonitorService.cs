@@ -60,27 +60,19 @@ internal sealed partial class MonitorService
 
     /// <exception cref="MonitorValidationException">A field does not fit.</exception>
     /// <exception cref="MonitorConflictException">The name is taken.</exception>
-    public async Task<MonitorDefinition> CreateAsync(MonitorDraft draft, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<MonitorDefinition> CreateAsync(MonitorDraft draft, CancellationToken cancellationToken = default) => SerializedAsync(
+        async () =>
         {
             var monitor = Validate(draft, null);
             await _store.InsertAsync(monitor, cancellationToken).ConfigureAwait(false);
             Run(monitor);
             return monitor;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        },
+        cancellationToken);
 
     /// <returns>The stored monitor, or null when there is no monitor <paramref name="id"/>.</returns>
-    public async Task<MonitorDefinition?> UpdateAsync(string id, MonitorDraft draft, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<MonitorDefinition?> UpdateAsync(string id, MonitorDraft draft, CancellationToken cancellationToken = default) => SerializedAsync(
+        async () =>
         {
             if (await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } previous)
             {
@@ -90,19 +82,13 @@ internal sealed partial class MonitorService
             var monitor = Validate(draft, previous);
             await _store.UpdateAsync(monitor, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(monitor).ConfigureAwait(false);
-            return monitor;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            return (MonitorDefinition?)monitor;
+        },
+        cancellationToken);
 
     /// <summary>Deletes each id that exists (stopping it first); returns the ids that existed.</summary>
-    public async Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<IReadOnlyList<string>> DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => SerializedAsync(
+        async () =>
         {
             var existing = new List<string>();
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
@@ -120,19 +106,13 @@ internal sealed partial class MonitorService
                 await _runtime.UnscheduleAsync(id).ConfigureAwait(false);
             }
 
-            return existing;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            return (IReadOnlyList<string>)existing;
+        },
+        cancellationToken);
 
     /// <summary>Pauses (<paramref name="pause"/>) or resumes a monitor; null when there is none.</summary>
-    public async Task<MonitorDefinition?> SetPausedAsync(string id, bool pause, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<MonitorDefinition?> SetPausedAsync(string id, bool pause, CancellationToken cancellationToken = default) => SerializedAsync(
+        async () =>
         {
             if (await _store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } monitor)
             {
@@ -146,13 +126,9 @@ internal sealed partial class MonitorService
                 await ApplyAsync(monitor).ConfigureAwait(false);
             }
 
-            return monitor;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+            return (MonitorDefinition?)monitor;
+        },
+        cancellationToken);
 
     /// <summary>Validates <paramref name="draft"/> as a create would, then collects once without saving (a name is optional).</summary>
     /// <exception cref="MonitorValidationException">A field does not fit.</exception>
@@ -161,6 +137,20 @@ internal sealed partial class MonitorService
         var monitor = Validate(draft with { Name = string.IsNullOrWhiteSpace(draft.Name) ? "test" : draft.Name }, null);
         var outcome = await _runtime.CollectOnceAsync(monitor, _catalog.Find(monitor.App)!).ConfigureAwait(false);
         return (monitor, outcome);
+    }
+
+    /// <summary>Runs a change alone: no two changes interleave their store writes and runtime updates.</summary>
+    private async Task<T> SerializedAsync<T>(Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await change().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private MonitorDefinition Validate(MonitorDraft draft, MonitorDefinition? previous) =>

@@ -13,7 +13,7 @@ namespace Vigil.Monitors.Tests.Collectors;
 [Collection(SocketCountingCollection.Name)]
 public sealed class ConnectionLifecycleTests
 {
-    private static readonly MonitorTemplate Website = TemplateCatalog.Load(TemplateCatalog.ShippedDirectory, null).Find("website")!;
+    private static readonly MonitorTemplate Website = ProbeRound.Template("website");
 
     private static MonitorDefinition Monitor(string id, CountingHttpServer server) =>
         HttpCollectorTests.Monitor(id, server.Url) with { Interval = TimeSpan.FromSeconds(1) };

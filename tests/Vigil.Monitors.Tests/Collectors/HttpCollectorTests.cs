@@ -2,44 +2,16 @@ using Vigil.Monitors.Collectors;
 using Vigil.Monitors.Collectors.Http;
 using Vigil.Monitors.Metrics;
 using Vigil.Monitors.Model;
-using Vigil.Monitors.Templates;
 
 namespace Vigil.Monitors.Tests.Collectors;
 
 public sealed class HttpCollectorTests
 {
-    private static readonly MonitorTemplate Website = TemplateCatalog.Load(TemplateCatalog.ShippedDirectory, null).Find("website")!;
+    internal static MonitorDefinition Monitor(string id, string url, params (string Field, string Value)[] extra) =>
+        ProbeRound.Monitor("website", id, [("url", url), .. extra]);
 
-    internal static MonitorDefinition Monitor(string id, string url, params (string Field, string Value)[] extra)
-    {
-        var input = new Dictionary<string, ParamValue>(StringComparer.Ordinal) { ["url"] = ParamValue.OfText(url) };
-        foreach (var (field, value) in extra)
-        {
-            input[field] = ParamValue.OfText(value);
-        }
-
-        return new MonitorDefinition { Id = id, Name = id, App = "website", Params = ParamValidator.Validate(Website, input), Interval = TimeSpan.FromSeconds(10) };
-    }
-
-    /// <summary>One round; returns the probe row's values by field and the failure, if any.</summary>
-    internal static async Task<(Dictionary<string, double> Probe, string? Reason, string? Message)> CollectAsync(MonitorDefinition monitor, ConnectionLeases leases, TimeSpan? timeout = null)
-    {
-        var rows = new CollectionRows(Website);
-        rows.Reset(_ => true);
-        var context = new CollectContext(monitor, Website, rows, leases, timeout ?? TimeSpan.FromSeconds(5));
-        await new HttpCollector().CollectAsync(context, CancellationToken.None);
-        var group = rows.Groups.Single(g => g.Group.Name == "probe");
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var f = 0; f < group.Group.Fields.Count; f++)
-        {
-            if (group.Count > 0 && !double.IsNaN(group[0].Values[f]))
-            {
-                values[group.Group.Fields[f].Field] = group[0].Values[f];
-            }
-        }
-
-        return (values, rows.FailureReason, rows.FailureMessage);
-    }
+    private static Task<(Dictionary<string, double> Probe, string? Reason, string? Message)> CollectAsync(MonitorDefinition monitor, ConnectionLeases leases) =>
+        ProbeRound.RunAsync(new HttpCollector(), monitor, leases);
 
     [Fact]
     public async Task SuccessfulProbeWithHeadersAuthAndRedirects()

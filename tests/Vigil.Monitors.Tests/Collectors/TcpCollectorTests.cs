@@ -1,43 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Vigil.Monitors.Collectors;
 using Vigil.Monitors.Collectors.Tcp;
-using Vigil.Monitors.Metrics;
-using Vigil.Monitors.Model;
-using Vigil.Monitors.Templates;
 
 namespace Vigil.Monitors.Tests.Collectors;
 
 public sealed class TcpCollectorTests
 {
-    private static readonly MonitorTemplate Port = TemplateCatalog.Load(TemplateCatalog.ShippedDirectory, null).Find("port")!;
-
-    private static async Task<(Dictionary<string, double> Probe, string? Reason, string? Message)> CollectAsync(int port, params (string Field, string Value)[] extra)
-    {
-        var input = new Dictionary<string, ParamValue>(StringComparer.Ordinal) { ["host"] = ParamValue.OfText("127.0.0.1"), ["port"] = ParamValue.OfText(port.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
-        foreach (var (field, value) in extra)
-        {
-            input[field] = ParamValue.OfText(value);
-        }
-
-        var monitor = new MonitorDefinition { Id = "t", Name = "t", App = "port", Params = ParamValidator.Validate(Port, input), Interval = TimeSpan.FromSeconds(10) };
-        var rows = new CollectionRows(Port);
-        rows.Reset(_ => true);
-        await using var leases = new ConnectionLeases(ConnectionMetrics.Unregistered());
-        await new TcpCollector().CollectAsync(new CollectContext(monitor, Port, rows, leases, TimeSpan.FromSeconds(5)), CancellationToken.None);
-        var group = rows.Groups[0];
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var f = 0; f < group.Group.Fields.Count; f++)
-        {
-            if (!double.IsNaN(group[0].Values[f]))
-            {
-                values[group.Group.Fields[f].Field] = group[0].Values[f];
-            }
-        }
-
-        return (values, rows.FailureReason, rows.FailureMessage);
-    }
+    private static Task<(Dictionary<string, double> Probe, string? Reason, string? Message)> CollectAsync(int port, params (string Field, string Value)[] extra) =>
+        ProbeRound.RunAsync(new TcpCollector(), ProbeRound.Monitor("port", "t", [("host", "127.0.0.1"), ("port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. extra]));
 
     /// <summary>Accepts connections; answers the first read with <paramref name="reply"/> (null: never answers).</summary>
     private static (TcpListener Listener, Task Serving) Serve(string? reply, CancellationToken stop)

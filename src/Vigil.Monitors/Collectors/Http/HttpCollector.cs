@@ -26,7 +26,7 @@ internal sealed partial class HttpCollector : ICollector
     {
         var monitor = context.Monitor;
         var url = ParseUrl(monitor.Text("url"));
-        var timeout = Timeout(monitor, context.Timeout);
+        var timeout = context.ParamTimeout();
         var fingerprint = ParamFingerprint.Of(monitor, ConnectionFields, url.Scheme, url.IdnHost, url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var started = Stopwatch.GetTimestamp();
         var probe = context.Rows.Add("probe");
@@ -43,17 +43,17 @@ internal sealed partial class HttpCollector : ICollector
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Failed(context, probe, started, "timeout", $"no response within {PromDuration.Format(timeout)}");
+            context.FailProbe(probe, started, "timeout", $"no response within {PromDuration.Format(timeout)}");
         }
         catch (HttpRequestException ex)
         {
             // A client whose connection failed is disposed and rebuilt with backoff (issue 7, "Connection leases").
             await context.Leases.FailAsync().ConfigureAwait(false);
-            Failed(context, probe, started, "connect", ex.Message);
+            context.FailProbe(probe, started, "connect", ex.Message);
         }
         catch (CollectException ex)
         {
-            Failed(context, probe, started, ex.Reason, ex.Message);
+            context.FailProbe(probe, started, ex.Reason, ex.Message);
         }
     }
 
@@ -91,20 +91,10 @@ internal sealed partial class HttpCollector : ICollector
         }
     }
 
-    private static void Failed(CollectContext context, MetricsRow? probe, long started, string reason, string message)
-    {
-        probe?.Set("success", 0).Set("duration", Stopwatch.GetElapsedTime(started).TotalSeconds);
-        context.Rows.Fail(reason, message);
-    }
-
     private static Uri ParseUrl(string? text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
             : throw new CollectException("config", $"'{text}' is not an http or https URL");
-
-    /// <summary>The param's timeout, never beyond the round's hard timeout.</summary>
-    private static TimeSpan Timeout(MonitorDefinition monitor, TimeSpan hard) =>
-        PromDuration.TryParse(monitor.Text("timeout") ?? "", out var own) && own > TimeSpan.Zero && own < hard ? own : hard;
 
     private static HttpRequestMessage Request(MonitorDefinition monitor, HttpMethod method, Uri url, bool withBody)
     {

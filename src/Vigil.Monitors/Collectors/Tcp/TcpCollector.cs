@@ -24,7 +24,7 @@ internal sealed class TcpCollector : ICollector
         var monitor = context.Monitor;
         var host = monitor.Text("host") ?? throw new CollectException("config", "host is not set");
         var port = int.Parse(monitor.Text("port") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        var timeout = PromDuration.TryParse(monitor.Text("timeout") ?? "", out var own) && own > TimeSpan.Zero && own < context.Timeout ? own : context.Timeout;
+        var timeout = context.ParamTimeout();
         var expect = TextMatcher.Parse(monitor.Text("expect"));
         var probe = context.Rows.Add("probe");
         var started = Stopwatch.GetTimestamp();
@@ -43,7 +43,7 @@ internal sealed class TcpCollector : ICollector
 
             if (expect is not null && !await ReadUntilAsync(socket, expect, received, cts.Token).ConfigureAwait(false))
             {
-                Fail(context, probe, started, "expect", $"the reply does not match {expect}");
+                context.FailProbe(probe, started, "expect", $"the reply does not match {expect}");
                 return;
             }
 
@@ -52,22 +52,16 @@ internal sealed class TcpCollector : ICollector
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested && received.Value > 0)
         {
             // The peer answered but kept the connection open without ever matching: a wrong reply, not a silent peer.
-            Fail(context, probe, started, "expect", $"the reply does not match {expect}");
+            context.FailProbe(probe, started, "expect", $"the reply does not match {expect}");
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            Fail(context, probe, started, "timeout", $"no {(socket.Connected ? "reply" : "connection")} within {PromDuration.Format(timeout)}");
+            context.FailProbe(probe, started, "timeout", $"no {(socket.Connected ? "reply" : "connection")} within {PromDuration.Format(timeout)}");
         }
         catch (SocketException ex)
         {
-            Fail(context, probe, started, "connect", ex.Message);
+            context.FailProbe(probe, started, "connect", ex.Message);
         }
-    }
-
-    private static void Fail(CollectContext context, MetricsRow? probe, long started, string reason, string message)
-    {
-        probe?.Set("success", 0).Set("duration", Stopwatch.GetElapsedTime(started).TotalSeconds);
-        context.Rows.Fail(reason, message);
     }
 
     /// <summary>Reads until the reply so far matches, the peer closes, or <see cref="MaxReplyBytes"/>.</summary>
