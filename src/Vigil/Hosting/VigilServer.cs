@@ -179,6 +179,11 @@ internal sealed class VigilServer : IAsyncDisposable
             }
 
             Config = next;
+            foreach (var rejected in Monitors?.Catalog.Reload() ?? [])
+            {
+                // Issue 7: user templates are read again on reload; a bad one is skipped, the others apply.
+                _log.LogWarning("monitor template rejected: {Error}", rejected);
+            }
 
             _metrics.ReloadSuccess.Inc();
             return null;

@@ -109,4 +109,23 @@ public sealed class MonitorLifecycleApiTests
         Assert.Contains("vigil_monitor_collections_total{result=\"failure\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("vigil_monitor_scheduled 0", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UserTemplatesLoadAtStartAndOnReload()
+    {
+        using var dir = new TempDir("monitors-templates");
+        var templates = dir.CreateSubdirectory("templates");
+        File.WriteAllText(Path.Combine(templates, "one.yml"), "app: one\nprotocol: tcp\nmetrics: [{name: a, fields: [{field: x, metric: one_x}]}]\n");
+        var config = $"metrics:\n  configs:\n    - name: default\nmonitors:\n  templates_directory: {templates}\n";
+        await using var api = await MonitorApi.StartAsync(config, dir);
+        async Task<string[]> Apps() => (await api.SendAsync(HttpMethod.Get, "/api/v1/monitor-types")).Body["types"]!.AsArray().Select(t => (string)t!["app"]!).ToArray();
+        Assert.Contains("one", await Apps());
+
+        File.WriteAllText(Path.Combine(templates, "two.yml"), "app: two\nprotocol: tcp\nmetrics: [{name: a, fields: [{field: x, metric: two_x}]}]\n");
+        File.WriteAllText(Path.Combine(templates, "bad.yml"), "app: bad\nprotocol: tcp\n");
+        Assert.Equal(200, (int)(await api.Vigil.ReloadAsync()).StatusCode);
+        Assert.Contains("two", await Apps());
+        var errors = (await api.SendAsync(HttpMethod.Get, "/api/v1/monitor-types")).Body["errors"]!.AsArray();
+        Assert.Contains("bad.yml:", (string?)Assert.Single(errors), StringComparison.Ordinal);
+    }
 }
