@@ -10,6 +10,10 @@ namespace Vigil.Monitors.Collectors;
 /// </summary>
 internal static class ParamFingerprint
 {
+    // Keyed per process: the API shows fingerprints, and an unkeyed hash over a password would let anyone who
+    // reads one test guesses offline. Fingerprints only ever need comparing within one process.
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+
     /// <param name="extra">Values derived from params (a URL's scheme, host and port) that are part of the identity.</param>
     public static string Of(MonitorDefinition monitor, IEnumerable<string> fields, params string[] extra)
     {
@@ -25,7 +29,7 @@ internal static class ParamFingerprint
             Append(text, monitor.Params.TryGetValue(field, out var value) ? value.ToString() : "\0");
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     // Length-prefixed, so no two different lists of parts give the same text.

@@ -21,6 +21,7 @@ internal sealed class MonitorSeriesWriter
     private readonly Dictionary<SeriesKey, ScrapedSeries> _groupSeries = [];
     private readonly List<ScrapedSeries> _written = [];
     private object? _run;
+    private bool _wrote;
 
     public MonitorSeriesWriter(MonitorDefinition monitor)
     {
@@ -56,6 +57,7 @@ internal sealed class MonitorSeriesWriter
             _run = lease.Run;
         }
 
+        _wrote = true;
         var appender = lease.Appender;
         Append(appender, _up, timestampMs, errorReason is null ? 1 : 0);
         Append(appender, _duration, timestampMs, duration.TotalSeconds);
@@ -80,6 +82,12 @@ internal sealed class MonitorSeriesWriter
     /// <summary>Marks every written series stale (Prometheus's staleness marker); the writer is done after this.</summary>
     public void WriteStale(IMonitorAppendLease lease, long timestampMs)
     {
+        if (!_wrote)
+        {
+            // Never written (stopped before its first round): nothing to mark, and no series record to create.
+            return;
+        }
+
         foreach (var series in _written)
         {
             if (!ReferenceEquals(_run, lease.Run))
