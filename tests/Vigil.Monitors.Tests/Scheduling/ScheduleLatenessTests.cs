@@ -29,7 +29,9 @@ public sealed class ScheduleLatenessTests
         Assert.InRange(count, 300, 500);
 
         var message = $"{within} of {count} started within 200 ms; a plain 10 ms timer's p99 overshoot was {noise.TotalMilliseconds:F0} ms";
-        if (noise > TimeSpan.FromMilliseconds(50) && Environment.GetEnvironmentVariable("CI") != "true")
+        // Judged only when the machine itself keeps a 10 ms timer within 50 ms (p99): on a box whose own timers
+        // are late by more, no scheduler could be on time, and a failure would say nothing about this one.
+        if (noise > TimeSpan.FromMilliseconds(50))
         {
             Console.WriteLine("HundredMonitorsKeepTheirSchedule: machine too loaded to judge, not asserted: " + message);
             return;
