@@ -22,6 +22,8 @@ internal sealed record VigilConfig
 
     /// <summary><c>query</c>; see <see cref="QueryConfig"/>.</summary>
     public QueryConfig Query { get; init; } = QueryConfig.Default;
+    /// <summary><c>monitors</c>; see <see cref="MonitorsConfig"/>.</summary>
+    public MonitorsConfig Monitors { get; init; } = MonitorsConfig.Default;
 
     /// <summary>Parses and validates a whole file; <paramref name="fileName"/> is only used in errors.</summary>
     public static VigilConfig Parse(string yamlText, string fileName)
@@ -32,6 +34,7 @@ internal sealed record VigilConfig
         var metricsMap = root.Map("metrics");
         var storageMap = root.Map("storage");
         var queryMap = root.Map("query");
+        var monitorsMap = root.Map("monitors");
         root.RejectUnknownKeys();
         return new VigilConfig
         {
@@ -39,6 +42,7 @@ internal sealed record VigilConfig
             Metrics = MetricsConfig.Parse(metricsMap),
             Storage = StorageConfig.Parse(storageMap),
             Query = QueryConfig.Parse(queryMap),
+            Monitors = MonitorsConfig.Parse(monitorsMap),
         };
     }
 

@@ -8,6 +8,7 @@ using Vigil.Config;
 using Vigil.Http;
 using Vigil.Instances;
 using Vigil.PromQL.Engine;
+using Vigil.Monitors;
 using Vigil.Tsdb;
 using Vigil.Tsdb.Metrics;
 
@@ -59,6 +60,7 @@ internal sealed class VigilServer : IAsyncDisposable
             config.Storage.Enabled ? RuntimeStatus.FormatRetention(config.Storage.RetentionTime, config.Storage.RetentionSize) : "",
             () => _metrics.Wal.RepairsSinceStart);
         app.MapQueryApi(QueryApiWiring.Sources(this, new QueryEngine(config.Query.EngineOptions)) with { Log = _log });
+        app.MapMonitors(() => Monitors);
     }
 
     /// <summary>What <c>/api/v1/status/runtimeinfo</c> reports; reloads record their outcome in it.</summary>
@@ -72,6 +74,9 @@ internal sealed class VigilServer : IAsyncDisposable
 
     /// <summary>The embedded TSDB (issue 5); null with <c>storage.enabled: false</c>. Settings apply at start only.</summary>
     public LocalStorage? Storage { get; }
+
+    /// <summary>The monitors (issue 7); null before start and with <c>monitors.enabled: false</c>. Settings apply at start only.</summary>
+    public MonitorPlatform? Monitors { get; private set; }
 
     public string DataDirectory => Path.GetFullPath(_options.DataDirectory);
 
@@ -125,6 +130,7 @@ internal sealed class VigilServer : IAsyncDisposable
         }
 
         var errors = await Instances.ApplyAsync(specs).ConfigureAwait(false);
+        errors = [.. errors, .. await StartMonitorsAsync().ConfigureAwait(false)];
         Storage?.Start();
         _started = true;
         _log.LogInformation("vigil {Version} listening on {Url}, data under {Data}", VersionInfo.Version, BaseAddress, DataDirectory);
@@ -140,6 +146,12 @@ internal sealed class VigilServer : IAsyncDisposable
     {
         _started = false;
         await _app.StopAsync().ConfigureAwait(false);
+        if (Monitors is not null)
+        {
+            // Before the instances: the monitors' last stale markers go through their appenders.
+            await Monitors.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Instances.DisposeAsync().ConfigureAwait(false);
         Storage?.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
@@ -177,6 +189,11 @@ internal sealed class VigilServer : IAsyncDisposable
             }
 
             Config = next;
+            foreach (var rejected in Monitors?.Catalog.Reload() ?? [])
+            {
+                // Issue 7: user templates are read again on reload; a bad one is skipped, the others apply.
+                _log.LogWarning("monitor template rejected: {Error}", rejected);
+            }
 
             _metrics.ReloadSuccess.Inc();
             Runtime.ConfigLoaded(success: true);
@@ -185,6 +202,26 @@ internal sealed class VigilServer : IAsyncDisposable
         finally
         {
             _reloadGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> StartMonitorsAsync()
+    {
+        if (!Config.Monitors.Enabled)
+        {
+            return [];
+        }
+
+        try
+        {
+            Monitors = await MonitorPlatform.StartAsync(
+                MonitorsSetup.Options(Config.Monitors, DataDirectory), MonitorsSetup.Collectors(), new MonitorInstanceOutput(Instances),
+                name => Config.Metrics.Configs.Any(c => c.Name == name), Registry, _log).ConfigureAwait(false);
+            return [];
+        }
+        catch (InvalidOperationException ex)
+        {
+            return [ex.Message];
         }
     }
 

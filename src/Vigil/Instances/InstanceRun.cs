@@ -53,6 +53,9 @@ internal sealed class InstanceRun
 
     public ScrapeManager Scrapes => _scrapes;
 
+    /// <summary>An appender into this run's WAL, as a scrape loop gets (monitors write through it, issue 7).</summary>
+    public Vigil.Scrape.Loop.IScrapeAppender CreateAppender() => new WalScrapeAppender(_wal);
+
     /// <param name="storage">When set, the run feeds its WAL into this TSDB (a WAL consumer like the queues).</param>
     public static async Task<InstanceRun> StartAsync(
         InstanceSpec spec, MetricsRegistry registry, HostMetrics metrics, ILogger log, LocalStorage? storage = null, TsdbMetrics? tsdbMetrics = null)

@@ -1,0 +1,145 @@
+using Vigil.Monitors.Collectors.Http;
+using Vigil.Monitors.Model;
+using Vigil.Monitors.Templates;
+using Vigil.Monitors.Tests.Scheduling;
+
+namespace Vigil.Monitors.Tests.Collectors;
+
+/// <summary>
+/// Issue 7's lifecycle acceptance, through the scheduler and the http collector against listeners that count
+/// their connections: one connection per monitor, an edit closes the old one before the new target is used,
+/// pause and delete leave none (in the OS socket table too), and random edits never leak one.
+/// </summary>
+[Collection(SocketCountingCollection.Name)]
+public sealed class ConnectionLifecycleTests
+{
+    private static readonly MonitorTemplate Website = ProbeRound.Template("website");
+
+    private static MonitorDefinition Monitor(string id, CountingHttpServer server) =>
+        HttpCollectorTests.Monitor(id, server.Url) with { Interval = TimeSpan.FromSeconds(1) };
+
+    [Fact]
+    public async Task OneConnectionPerMonitorEditClosesFirstPauseAndDeleteLeaveNone()
+    {
+        await using var first = new CountingHttpServer("one");
+        await using var second = new CountingHttpServer("two");
+        await using var kit = new SchedulerKit(new HttpCollector());
+        const int N = 5;
+        for (var i = 0; i < N; i++)
+        {
+            kit.Scheduler.Schedule(Monitor("m" + i, first), Website);
+        }
+
+        await MonitorSchedulerTests.WaitUntil(() => first.Requests.Count >= 2 * N, TimeSpan.FromSeconds(15));
+        Assert.Equal((N, N), (first.Open, first.Accepted));
+        Assert.Equal(N, kit.Scheduler.Metrics.Connections.Open("http"));
+        Assert.Equal(N, SocketTable.EstablishedTo(first.Port));
+
+        // Edit m0 to the second server: its old connection closes before its first request there.
+        kit.Scheduler.Schedule(Monitor("m0", second), Website);
+        await MonitorSchedulerTests.WaitUntil(() => second.Requests.Count >= 1, TimeSpan.FromSeconds(5));
+        var closed = first.Events.Where(e => e.Event == "close").Select(e => e.Tick).Single();
+        var firstRequest = second.Events.Where(e => e.Event == "request").Select(e => e.Tick).First();
+        Assert.True(closed < firstRequest, $"closed at {closed}, new target used at {firstRequest}");
+        Assert.Equal(N - 1, first.Open);
+        Assert.Equal(N, kit.Scheduler.Metrics.Connections.Open("http"));
+
+        // Pause (unschedule) two and delete the rest: nothing is left open, at once.
+        await kit.Scheduler.UnscheduleAsync("m1");
+        await kit.Scheduler.UnscheduleAsync("m2");
+        Assert.Equal(N - 2, kit.Scheduler.Metrics.Connections.Open("http"));
+        foreach (var id in new[] { "m0", "m3", "m4" })
+        {
+            await kit.Scheduler.UnscheduleAsync(id);
+        }
+
+        Assert.Equal(0, kit.Scheduler.Metrics.Connections.Open("http"));
+        await MonitorSchedulerTests.WaitUntil(() => first.Open == 0 && second.Open == 0, TimeSpan.FromSeconds(2));
+        Assert.Equal(0, SocketTable.EstablishedTo(first.Port));
+        Assert.Equal(0, SocketTable.EstablishedTo(second.Port));
+    }
+
+    [Fact]
+    public async Task RandomOperationsNeverLeakAConnection()
+    {
+        var servers = new[] { new CountingHttpServer("a"), new CountingHttpServer("b"), new CountingHttpServer("c") };
+        try
+        {
+            var socketsBefore = SocketTable.OpenSockets();
+            await using (var kit = new SchedulerKit(new HttpCollector()))
+            {
+                var random = new Random(7);
+                var active = new Dictionary<string, CountingHttpServer>();
+                var paused = new Dictionary<string, CountingHttpServer>();
+                for (var op = 0; op < 200; op++)
+                {
+                    await RandomOperationAsync(kit, random, op, active, paused, servers);
+                    await Task.Delay(random.Next(0, 30));
+                }
+
+                // Every active monitor has had a round since its last change: the gauge equals the active count.
+                await MonitorSchedulerTests.WaitUntil(
+                    () => kit.Scheduler.Metrics.Connections.Open("http") == active.Count && servers.Sum(s => s.Open) == active.Count,
+                    TimeSpan.FromSeconds(10));
+                foreach (var server in servers)
+                {
+                    Assert.Equal(active.Values.Count(s => s == server), server.Open);
+                }
+            }
+
+            await MonitorSchedulerTests.WaitUntil(() => servers.All(s => s.Open == 0), TimeSpan.FromSeconds(2));
+            Assert.All(servers, s => Assert.Equal(0, SocketTable.EstablishedTo(s.Port)));
+            // The servers' listeners were open before too; nothing the monitors opened is left.
+            Assert.Equal(socketsBefore, SocketTable.OpenSockets());
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RandomOperationAsync(
+        SchedulerKit kit, Random random, int op, Dictionary<string, CountingHttpServer> active, Dictionary<string, CountingHttpServer> paused, CountingHttpServer[] servers)
+    {
+        var server = servers[random.Next(servers.Length)];
+        switch (random.Next(5))
+        {
+            case 0 or 1 when active.Count + paused.Count < 30:
+                var id = "m" + op;
+                kit.Scheduler.Schedule(Monitor(id, server), Website);
+                active[id] = server;
+                break;
+            case 2 when active.Count > 0:
+                var edited = active.Keys.ElementAt(random.Next(active.Count));
+                kit.Scheduler.Schedule(Monitor(edited, server), Website);
+                active[edited] = server;
+                break;
+            case 3 when active.Count > 0:
+                var stopped = active.Keys.ElementAt(random.Next(active.Count));
+                await kit.Scheduler.UnscheduleAsync(stopped);
+                if (random.Next(2) == 0)
+                {
+                    paused[stopped] = active[stopped];
+                }
+
+                active.Remove(stopped);
+                break;
+            case 4 when paused.Count > 0:
+                var resumed = paused.Keys.ElementAt(random.Next(paused.Count));
+                kit.Scheduler.Schedule(Monitor(resumed, paused[resumed]), Website);
+                active[resumed] = paused[resumed];
+                paused.Remove(resumed);
+                break;
+        }
+    }
+}
+
+/// <summary>Tests that count this process's sockets, or time its scheduling, run alone: no other test's sockets or CPU count.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SocketCountingCollection
+{
+    public const string Name = "socket counting";
+}
