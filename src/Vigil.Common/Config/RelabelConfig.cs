@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Common.Relabel;
 
 namespace Vigil.Common.Config;
 
@@ -66,13 +67,8 @@ public sealed record RelabelConfig
         @"^(?:(?:[a-zA-Z_]|\$(?:\{[a-zA-Z0-9_]+\}|[a-zA-Z0-9_]+))+[a-zA-Z0-9_]*)+$",
         RegexOptions.CultureInvariant);
 
-    /// <summary>Compiles a relabel regex the way this class does, anchored; throws on invalid syntax.</summary>
-    /// <summary>
-    /// Anchored like Prometheus. RE2's <c>(?P&lt;name&gt;…)</c> group syntax, common in Prometheus
-    /// configs, is rewritten to .NET's <c>(?&lt;name&gt;…)</c>.
-    /// </summary>
-    public static Regex Compile(string pattern) =>
-        new("^(?:" + pattern.Replace("(?P<", "(?<", StringComparison.Ordinal) + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    /// <summary>Compiles a relabel regex anchored, with RE2's meaning (<see cref="GoRegex"/>); throws on invalid syntax.</summary>
+    public static Regex Compile(string pattern) => GoRegex.CompileAnchored(pattern);
 
     public static IReadOnlyList<RelabelConfig> ParseList(ConfigMap parent, string key) => parent.List(key, Parse);
 

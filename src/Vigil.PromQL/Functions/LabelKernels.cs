@@ -16,11 +16,11 @@ internal static class LabelKernels
 {
     /// <summary>
     /// label_replace's regex, anchored the way 2.42 builds it (<c>"^(?:" + regex + ")$"</c>, one string, so
-    /// <c>a)|(b</c> compiles as Go compiles it), translated from RE2 by <see cref="ReplaceRegex"/>.
+    /// <c>a)|(b</c> compiles as Go compiles it), translated from RE2 by <see cref="GoRegex"/>.
     /// </summary>
     /// <exception cref="QueryException">With Prometheus's message, when RE2's syntax is not kept.</exception>
     public static Regex CompileReplaceRegex(string regex) =>
-        ReplaceRegex.TryCompile(regex) ?? throw new QueryException(
+        GoRegex.TryCompileAnchored(regex, out _) ?? throw new QueryException(
             QueryErrorKind.Execution, $"invalid regular expression in label_replace(): {regex}");
 
     /// <summary>label_replace's and label_join's destination check (Prometheus's LabelNameRE, ASCII names).</summary>

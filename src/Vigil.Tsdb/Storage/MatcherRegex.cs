@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Common.Relabel;
 
 namespace Vigil.Tsdb.Storage;
 
@@ -8,11 +9,8 @@ namespace Vigil.Tsdb.Storage;
 /// (<c>job=~"api|web"</c>), and <c>.*</c> / <c>.+</c>.
 /// </summary>
 /// <remarks>
-/// Differences from RE2 that would change results are handled here: .NET's <c>$</c> also matches before a final
-/// newline, so the anchor is <c>\z</c>; RE2's <c>(?P&lt;name&gt;</c> is rewritten to .NET's <c>(?&lt;name&gt;</c>.
-/// <c>NonBacktracking</c> keeps matching linear in the input, as RE2 guarantees, and refuses what RE2 refuses
-/// (backreferences, lookaround). As in RE2 without the <c>s</c> flag, <c>.</c> does not match a newline.
-/// One difference remains: .NET's <c>\d</c>, <c>\w</c> and <c>\s</c> also match non-ASCII characters, RE2's only ASCII.
+/// Anything else compiles through <see cref="GoRegex"/>, so a matcher means what it means in Prometheus's RE2
+/// (anchors, ASCII <c>\d</c>, repeat limits, scripts) and matching stays linear in the input.
 /// </remarks>
 internal sealed class MatcherRegex
 {
@@ -51,23 +49,8 @@ internal sealed class MatcherRegex
             return new MatcherRegex(Shape.Literals, null, new HashSet<string>(pattern.Split('|'), StringComparer.Ordinal));
         }
 
-        string dotnet = pattern.Replace("(?P<", "(?<", StringComparison.Ordinal);
-        try
-        {
-            // Compiled alone first: wrapped, "a)|(b" would compile as \A(?:a)|(b)\z, a different regex.
-            _ = new Regex(dotnet, Options);
-            return new MatcherRegex(Shape.Regex, new Regex(@"\A(?:" + dotnet + @")\z", Options), null);
-        }
-        catch (ArgumentException e)
-        {
-            error = e.Message;
-        }
-        catch (NotSupportedException e)
-        {
-            error = e.Message;
-        }
-
-        return null;
+        var regex = GoRegex.TryCompileAnchored(pattern, out error);
+        return regex is null ? null : new MatcherRegex(Shape.Regex, regex, null);
     }
 
     /// <summary>

@@ -27,9 +27,9 @@ public sealed class GoTemplateTests
     [InlineData("(.*)", "foo", "$2", "")]
     [InlineData("(.*)", "foo", "$123456789012", "")]
     [InlineData("(.*)", "foo", "$é", "")] // Go reads Unicode letters as part of the name
-    [InlineData("(?<é>.*)", "foo", "${é}", "foo")]
-    [InlineData("(a)(?<n>b)(c)", "abc", "$1$2$3|$n", "abc|b")]
-    [InlineData("(?<x>a)|(?<y>b)", "b", "[$1][$2][$x][$y]", "[][b][][b]")]
+    [InlineData("(?P<e_1>.*)", "foo", "${e_1}", "foo")]
+    [InlineData("(a)(?P<n>b)(c)", "abc", "$1$2$3|$n", "abc|b")]
+    [InlineData("(?P<x>a)|(?P<y>b)", "b", "[$1][$2][$x][$y]", "[][b][][b]")]
     [InlineData("[(](a)[)]", "(a)", "$1", "a")] // parentheses inside a class are not groups
     [InlineData(@"\((a)\)", "(a)", "$1", "a")]
     [InlineData("[]a](b)", "]b", "$1", "b")]

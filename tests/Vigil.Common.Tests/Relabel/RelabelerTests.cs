@@ -203,10 +203,10 @@ public sealed class RelabelerTests
         Replace("foo", "f(o)(o)", "$0:$2", "foo:o");
         Replace("foo", "(.*)", "$01", null); // leading zero: a name, not group 1
         Replace("foo", "(.*)", "$9", null);
-        Replace("host:9090", "(?<host>[^:]+):(?<port>\\d+)", "${port}@$host", "9090@host");
-        Replace("host:9090", "(?<host>[^:]+):(?<port>\\d+)", "$host_x", null); // reads a group named host_x
-        Replace("abc-42", "(?<name>[a-z]+)-(\\d+)", "$1/$2", "abc/42"); // RE2 numbers named groups in order
-        Replace("abc-42", "(?:x|(?<name>[a-z]+))-(\\d+)", "[${name}][$2]", "[abc][42]");
+        Replace("host:9090", "(?P<host>[^:]+):(?P<port>\\d+)", "${port}@$host", "9090@host");
+        Replace("host:9090", "(?P<host>[^:]+):(?P<port>\\d+)", "$host_x", null); // reads a group named host_x
+        Replace("abc-42", "(?P<name>[a-z]+)-(\\d+)", "$1/$2", "abc/42"); // RE2 numbers named groups in order
+        Replace("abc-42", "(?:x|(?P<name>[a-z]+))-(\\d+)", "[${name}][$2]", "[abc][42]");
         Replace("abc", "(x)?(abc)", "[$1][$2]", "[][abc]"); // a group that did not take part is empty
     }
 

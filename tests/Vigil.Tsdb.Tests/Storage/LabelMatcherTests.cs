@@ -37,6 +37,15 @@ public sealed class LabelMatcherTests
     [InlineData("=~", "", "", true)]
     [InlineData("=~", "", "x", false)]
     [InlineData("=~", "|x", "", true)]
+    // RE2 as Prometheus 2.42 runs it: wrapped as one string, so "a)|(b" is ^(?:a)|(b)$ (starts with a, or ends with b).
+    [InlineData("=~", "a)|(b", "ax", true)]
+    [InlineData("=~", "a)|(b", "xb", true)]
+    [InlineData("=~", "a)|(b", "x", false)]
+    [InlineData("=~", "\\p{Greek}+", "αβ", true)] // a Unicode script, which .NET only knows as blocks
+    [InlineData("=~", "\\p{Greek}+", "ab", false)]
+    [InlineData("=~", "\\d", "٣", false)] // RE2's \d is ASCII
+    [InlineData("=~", "a{2,3}", "aaa", true)]
+    [InlineData("=~", "a{", "a{", true)] // not a repeat: a literal brace in both
     public void Matches_a_value(string op, string pattern, string value, bool expected)
     {
         var matcher = new LabelMatcher(Parse(op), "job", pattern);
@@ -72,10 +81,11 @@ public sealed class LabelMatcherTests
 
     [Theory]
     [InlineData("(", "job=~\"(\"")]
-    [InlineData("a)|(b", "job=~\"a)|(b\"")] // valid only once wrapped in the anchors: still refused
     [InlineData("[z-a]", "job=~\"[z-a]\"")]
     [InlineData("(a)\\1", "job=~\"(a)\\\\1\"")] // a backreference: RE2 has none
     [InlineData("(?=a)a", "job=~\"(?=a)a\"")] // lookahead: RE2 has none
+    [InlineData("a{1001}", "job=~\"a{1001}\"")] // RE2's repeat limit is 1000
+    [InlineData("(?<n>a)", "job=~\"(?<n>a)\"")] // Perl's named group: Go 1.19's RE2 refuses it, (?P<n>) is its form
     public void An_invalid_regex_is_refused_with_the_matcher_named(string pattern, string shown)
     {
         var e = Assert.Throws<InvalidMatcherException>(() => LabelMatcher.Regex("job", pattern));

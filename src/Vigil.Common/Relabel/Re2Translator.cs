@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Vigil.PromQL;
+namespace Vigil.Common.Relabel;
 
 /// <summary>
 /// Rewrites an RE2 pattern (Go 1.19's regexp, as Prometheus 2.42 runs it) into .NET syntax with the same meaning:
@@ -20,6 +20,23 @@ internal static class Re2Translator
         ["[:word:]"] = "0-9A-Za-z_", ["[:xdigit:]"] = "0-9A-Fa-f",
     };
 
+    // RE2 refuses a repeat count above 1000 ("invalid repeat count"); .NET would build the huge automaton.
+    // A '{' that does not start a well-formed repeat is a literal in both.
+    private const int MaxRepeat = 1000;
+
+    // RE2 names Unicode scripts (\p{Greek}); .NET knows general categories (\p{L}) and blocks (\p{IsGreekandCoptic})
+    // but no scripts, so a script is approximated by the blocks that hold it.
+    private static readonly Dictionary<string, string> s_scriptBlocks = new(StringComparer.Ordinal)
+    {
+        ["Greek"] = @"\p{IsGreekandCoptic}\p{IsGreekExtended}",
+        ["Latin"] = @"A-Za-z\p{IsLatin-1Supplement}\p{IsLatinExtended-A}\p{IsLatinExtended-B}\p{IsLatinExtendedAdditional}",
+        ["Cyrillic"] = @"\p{IsCyrillic}\p{IsCyrillicSupplement}",
+        ["Han"] = @"\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}",
+        ["Arabic"] = @"\p{IsArabic}", ["Hebrew"] = @"\p{IsHebrew}", ["Armenian"] = @"\p{IsArmenian}",
+        ["Georgian"] = @"\p{IsGeorgian}", ["Devanagari"] = @"\p{IsDevanagari}", ["Thai"] = @"\p{IsThai}",
+        ["Hiragana"] = @"\p{IsHiragana}", ["Katakana"] = @"\p{IsKatakana}", ["Hangul"] = @"\p{IsHangulSyllables}\p{IsHangulJamo}",
+    };
+
     /// <summary>Appends the translation to <paramref name="output"/>; false when RE2 would refuse the pattern.</summary>
     public static bool TryTranslate(string pattern, StringBuilder output)
     {
@@ -34,6 +51,7 @@ internal static class Re2Translator
                 '\\' => CopyEscape(pattern, ref i, output, inClass: false),
                 '[' => CopyClass(pattern, ref i, output),
                 '(' => CopyGroupOpen(pattern, ref i, output),
+                '{' => CopyRepeat(pattern, ref i, output),
                 '$' when !multiline => Emit(output, @"\z", ref i, 1),
                 _ => Emit(output, c, ref i),
             };
@@ -148,6 +166,11 @@ internal static class Re2Translator
             return Emit(output, ascii, ref i, 2);
         }
 
+        if ((e == 'p' || e == 'P') && i + 2 < pattern.Length && pattern[i + 2] == '{')
+        {
+            return CopyUnicodeClass(pattern, ref i, output, inClass);
+        }
+
         if ((e == 'p' || e == 'P') && i + 2 < pattern.Length && pattern[i + 2] != '{')
         {
             // RE2's one-letter form \pL is \p{L} in .NET.
@@ -171,5 +194,58 @@ internal static class Re2Translator
         output.Append(text);
         i += consumed;
         return true;
+    }
+
+    private static bool CopyRepeat(string pattern, ref int i, StringBuilder output)
+    {
+        int close = pattern.IndexOf('}', i + 1);
+        if (close > i + 1)
+        {
+            var body = pattern.AsSpan(i + 1, close - i - 1);
+            int comma = body.IndexOf(',');
+            var min = comma < 0 ? body : body[..comma];
+            var max = comma < 0 ? ReadOnlySpan<char>.Empty : body[(comma + 1)..];
+            if (IsDigits(min) && (max.IsEmpty || IsDigits(max)))
+            {
+                if (TooLarge(min) || TooLarge(max))
+                {
+                    return false;
+                }
+
+                return Emit(output, pattern[i..(close + 1)], ref i, close - i + 1);
+            }
+        }
+
+        return Emit(output, @"\{", ref i, 1);
+    }
+
+    private static bool IsDigits(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExceptInRange('0', '9');
+
+    private static bool TooLarge(ReadOnlySpan<char> digits) =>
+        !digits.IsEmpty && (digits.Length > 4 || int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) > MaxRepeat);
+
+    private static bool CopyUnicodeClass(string pattern, ref int i, StringBuilder output, bool inClass)
+    {
+        int close = pattern.IndexOf('}', i + 3);
+        if (close < 0)
+        {
+            return false;
+        }
+
+        bool negated = pattern[i + 1] == 'P';
+        string name = pattern[(i + 3)..close];
+        if (!s_scriptBlocks.TryGetValue(name, out var blocks))
+        {
+            // General categories (L, Lu, N, ...) mean the same in both engines.
+            return Emit(output, pattern[i..(close + 1)], ref i, close - i + 1);
+        }
+
+        if (inClass && negated)
+        {
+            return false; // A negated union inside a class has no .NET spelling; refuse rather than mismatch.
+        }
+
+        string text = inClass ? blocks : (negated ? "[^" : "[") + blocks + "]";
+        return Emit(output, text, ref i, close - i + 1);
     }
 }
