@@ -57,7 +57,7 @@ internal sealed class StorageCounters
 /// retention. It outlives instance runs, so it keeps each instance's feed state. Queries go through the storage
 /// contract only: blocks first, then the head, merged.
 /// </summary>
-internal sealed class LocalStorage : IQueryableStorage, IDisposable
+internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
 {
     private readonly Dictionary<string, FeedState> _feeds = new(StringComparer.Ordinal);
     private readonly Action<string> _log;
