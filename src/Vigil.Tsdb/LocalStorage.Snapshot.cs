@@ -23,6 +23,24 @@ internal sealed partial class LocalStorage
             + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         string directory = Path.Combine(SnapshotsDirectory, name);
         Directory.CreateDirectory(directory);
+
+        // Not while maintenance cuts or deletes blocks, and with the head's closed chunks kept readable.
+        _maintenance.Wait();
+        using var lease = Head.AcquireChunkLease();
+        try
+        {
+            CopyBlocksAndHead(directory, skipHead);
+        }
+        finally
+        {
+            _maintenance.Release();
+        }
+
+        return name;
+    }
+
+    private void CopyBlocksAndHead(string directory, bool skipHead)
+    {
         foreach (var block in Blocks.Blocks)
         {
             CopyDirectory(block.Directory, Path.Combine(directory, Path.GetFileName(block.Directory)));
@@ -34,8 +52,6 @@ internal sealed partial class LocalStorage
             // The head's whole range, maximum exclusive as a block's (Prometheus's RangeHead(mint, maxt+1)).
             BlockWriter.Write(directory, Head.ChunksInRange(mint, maxt + 1), mint, maxt + 1);
         }
-
-        return name;
     }
 
     private static void CopyDirectory(string source, string target)

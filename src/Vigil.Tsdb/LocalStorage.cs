@@ -74,7 +74,12 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
         _log = log ?? (_ => { });
         Blocks = BlockDirectory.Open(options.Directory, message => _log("tsdb: " + message));
         _compactor = new Compactor(Blocks);
-        Head = new Head(new HeadOptions { OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs, ChunkRange = options.ChunkRangeMs });
+        Head = new Head(new HeadOptions
+        {
+            OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs,
+            ChunkRange = options.ChunkRangeMs,
+            ChunkDirectory = Path.Combine(options.Directory, "chunks_head"),
+        });
 
         // Whatever a block holds is not taken again from a WAL replay (Prometheus's minValidTime at start-up).
         Head.RaiseMinValidTime(PersistedBefore);

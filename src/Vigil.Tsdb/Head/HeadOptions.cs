@@ -30,6 +30,12 @@ internal sealed record HeadOptions
     /// </summary>
     public long OutOfOrderTimeWindow { get; init; }
 
+    /// <summary>
+    /// Default null: closed chunks stay on the heap. Set (LocalStorage: <c>&lt;tsdb&gt;/chunks_head</c>), they go to
+    /// memory-mapped segment files there (<see cref="HeadChunkFile"/>), which the head empties when it starts.
+    /// </summary>
+    public string? ChunkDirectory { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the setting that is out of range.</summary>
     public void Validate()
     {
