@@ -62,6 +62,8 @@ internal sealed class NodeHistory
 
     public int Count => Labels.Length;
 
+    public ValueModel Model(int i) => _models[i];
+
     /// <summary>The instance label of host <paramref name="host"/> (what tsdb.sh's 1k-series select matches).</summary>
     public static string Instance(int host) => "host-" + host.ToString("D5", CultureInfo.InvariantCulture) + ":9100";
 
