@@ -32,6 +32,11 @@ if (args.Length > 0 && args[0] == "chunk-bytes")
     return await ChunkBytesCommand.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+if (args.Length > 0 && args[0] == "head-memory")
+{
+    return await HeadMemoryCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "scrape-memory")
 {
     return await ScrapeMemoryCommand.RunAsync(args[1..]).ConfigureAwait(false);

@@ -18,8 +18,11 @@ namespace Vigil.Tsdb;
 /// </remarks>
 internal sealed class HeadChunkFile : IDisposable
 {
-    /// <summary>Bytes written at once: few writes, and little heap for chunks not yet on disk.</summary>
-    public const int PageSize = 256 << 10;
+    /// <summary>
+    /// Bytes written at once: few writes, and little heap for chunks not yet on disk. Under the 85,000 bytes at which
+    /// .NET allocates in the large object heap, so a written page is young garbage, not LOH that waits for a full GC.
+    /// </summary>
+    public const int PageSize = 64 << 10;
 
     /// <summary>Prometheus's head chunk segment size (<c>MaxHeadChunkFileSize</c>).</summary>
     public const long SegmentSize = 128L << 20;
