@@ -55,54 +55,12 @@ WORK="$(mktemp -d -t vigil-tsdb-bench.XXXXXX)"
 SERVER_PID=""
 SERVER_NAME=""
 SERVER_DIR=""
-
-stop_server() {
-    local pid="$SERVER_PID"
-    SERVER_PID=""
-    stop_pid "$pid" "$SERVER_NAME"
-}
-
-on_exit() {
-    local status=$?
-    ((status != 0)) && [[ -n "$SERVER_DIR" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
-    stop_server
-    clean_work
-    exit "$status"
-}
-trap on_exit EXIT
+VIGIL_ARGS=(--web.enable-admin-api)
+PROMETHEUS_ARGS=(--web.enable-admin-api)
+trap on_exit_stop_server EXIT
 trap 'exit 130' INT TERM
 
 build_release
-
-# Starts $1 on a free port with data in a fresh dir; sets SERVER_PID, BASE, SERVER_DIR.
-start_server() {
-    local name="$1" port ready
-    port="$(free_port)"
-    SERVER_NAME="$name"
-    SERVER_DIR="$(mktemp -d "$WORK/$name.XXXX")"
-    mkdir -p "$SERVER_DIR/data"
-    case "$name" in
-        vigil)
-            # shellcheck disable=SC2086 # VIGIL_ENV is a list of NAME=VALUE words
-            env $VIGIL_ENV "$VIGIL_BIN" run --listen "127.0.0.1:$port" --data "$SERVER_DIR/data" --web.enable-admin-api \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/-/ready" ;;
-        prometheus)
-            printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$SERVER_DIR/prometheus.yml"
-            prometheus --web.enable-remote-write-receiver --web.enable-admin-api --storage.tsdb.path="$SERVER_DIR/data" \
-                --web.listen-address="127.0.0.1:$port" --config.file="$SERVER_DIR/prometheus.yml" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/-/ready" ;;
-        victoriametrics)
-            "$VM_BIN" -storageDataPath "$SERVER_DIR/data" -httpListenAddr "127.0.0.1:$port" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/health" ;;
-        *) die "unknown server '$name' (SERVERS takes vigil, prometheus, victoriametrics)" ;;
-    esac
-    SERVER_PID=$!
-    BASE="http://127.0.0.1:$port"
-    wait_ready "$name" "$SERVER_PID" "$BASE$ready"
-}
 
 # Vigil: until the TSDB head has taken (or refused) every pushed sample from the WAL.
 wait_vigil_head() {
