@@ -2,9 +2,11 @@ using BenchmarkDotNet.Running;
 using Vigil.Benchmarks.Push;
 using Vigil.Benchmarks.Scrape;
 using Vigil.Benchmarks.ServeTargets;
+using Vigil.Benchmarks.TsdbLoad;
 
 // `push ...` is the load generator of bench/compare/remote-write.sh, `serve-targets ...` the scrape targets of
-// bench/compare/scrape-scale.sh, `scrape-memory ...` its memory breakdown; anything else goes to BenchmarkDotNet.
+// bench/compare/scrape-scale.sh, `scrape-memory ...` its memory breakdown, `push-history ...` and `select-latency ...` the load and reads of
+// bench/compare/tsdb.sh; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "push")
 {
     return await PushCommand.RunAsync(args[1..]).ConfigureAwait(false);
@@ -13,6 +15,26 @@ if (args.Length > 0 && args[0] == "push")
 if (args.Length > 0 && args[0] == "serve-targets")
 {
     return await ServeTargetsCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "push-history")
+{
+    return await HistoryPushCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "select-latency")
+{
+    return await SelectLatencyCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "chunk-bytes")
+{
+    return await ChunkBytesCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "head-memory")
+{
+    return await HeadMemoryCommand.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
 if (args.Length > 0 && args[0] == "scrape-memory")

@@ -100,17 +100,54 @@ clean_work() {
     fi
 }
 
-# One server at a time (remote-write.sh, promql.sh): the script sets SERVER_PID, SERVER_NAME and SERVER_DIR when it
-# starts one; stop_server stops it, and on_exit_one_server (the EXIT trap) also shows its logs on failure.
-stop_server() {
-    local pid="$SERVER_PID"
-    SERVER_PID=""
-    stop_pid "$pid" "$SERVER_NAME"
+# ---- one server at a time (remote-write.sh, tsdb.sh, promql.sh) ----------------------------------------------------
+# start_server NAME: starts vigil, prometheus or victoriametrics on a free 127.0.0.1 port with a fresh data dir
+# under $WORK, and waits until it is ready; sets SERVER_PID, SERVER_NAME, SERVER_DIR and BASE. Expects VIGIL_BIN
+# (and VM_BIN for victoriametrics). Extra command-line arguments per server go in the arrays VIGIL_ARGS,
+# PROMETHEUS_ARGS and VM_ARGS; VIGIL_ENV holds NAME=VALUE words for vigil's environment.
+start_server() {
+    local name="$1" port ready
+    port="$(free_port)"
+    SERVER_NAME="$name"
+    SERVER_DIR="$(mktemp -d "$WORK/$name.XXXX")"
+    mkdir -p "$SERVER_DIR/data"
+    # A script that serves prepared data (promql.sh's blocks) defines seed_data NAME DATA_DIR.
+    if declare -F seed_data >/dev/null; then
+        seed_data "$name" "$SERVER_DIR/data"
+    fi
+    case "$name" in
+        vigil)
+            # shellcheck disable=SC2086 # VIGIL_ENV is a list of NAME=VALUE words
+            env ${VIGIL_ENV:-} "$VIGIL_BIN" run --listen "127.0.0.1:$port" --data "$SERVER_DIR/data" ${VIGIL_ARGS[@]+"${VIGIL_ARGS[@]}"} \
+                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
+            ready="/-/ready" ;;
+        prometheus)
+            printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$SERVER_DIR/prometheus.yml"
+            prometheus --web.enable-remote-write-receiver --storage.tsdb.path="$SERVER_DIR/data" \
+                --web.listen-address="127.0.0.1:$port" --config.file="$SERVER_DIR/prometheus.yml" ${PROMETHEUS_ARGS[@]+"${PROMETHEUS_ARGS[@]}"} \
+                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
+            ready="/-/ready" ;;
+        victoriametrics)
+            "$VM_BIN" -storageDataPath "$SERVER_DIR/data" -httpListenAddr "127.0.0.1:$port" ${VM_ARGS[@]+"${VM_ARGS[@]}"} \
+                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
+            ready="/health" ;;
+        *) die "unknown server '$name' (SERVERS takes vigil, prometheus, victoriametrics)" ;;
+    esac
+    SERVER_PID=$!
+    BASE="http://127.0.0.1:$port"
+    wait_ready "$name" "$SERVER_PID" "$BASE$ready"
 }
 
-on_exit_one_server() {
+stop_server() {
+    local pid="${SERVER_PID:-}"
+    SERVER_PID=""
+    stop_pid "$pid" "${SERVER_NAME:-server}"
+}
+
+# The EXIT trap of a script that runs one server at a time: its logs if the script failed, then cleanup.
+on_exit_stop_server() {
     local status=$?
-    ((status != 0)) && [[ -n "$SERVER_DIR" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
+    ((status != 0)) && [[ -n "${SERVER_DIR:-}" ]] && tail_logs "$SERVER_DIR"/server.out "$SERVER_DIR"/server.err
     stop_server
     clean_work
     exit "$status"

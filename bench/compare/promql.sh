@@ -35,7 +35,7 @@ SERVER_PID=""
 SERVER_NAME=""
 SERVER_DIR=""
 
-trap on_exit_one_server EXIT
+trap on_exit_stop_server EXIT
 trap 'exit 130' INT TERM
 
 build_release
@@ -128,41 +128,24 @@ EOF
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 
-# Starts $1 on a free port with a copy of the blocks; sets SERVER_PID, SERVER_BASE, SERVER_DIR.
-start_server() {
-    local name="$1" port
-    port="$(free_port)"
-    SERVER_NAME="$name"
-    SERVER_DIR="$(mktemp -d "$WORK/$name.XXXX")"
-    SERVER_BASE="http://127.0.0.1:$port"
-    case "$name" in
-        vigil)
-            mkdir -p "$SERVER_DIR/data/tsdb"
-            cp -r "$BLOCKS"/blocks/* "$SERVER_DIR/data/tsdb/"
-            "$VIGIL_BIN" run --listen "127.0.0.1:$port" --data "$SERVER_DIR/data" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" & ;;
-        prometheus)
-            mkdir -p "$SERVER_DIR/data"
-            cp -r "$BLOCKS"/blocks/* "$SERVER_DIR/data/"
-            printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$SERVER_DIR/prometheus.yml"
-            # max-block-duration 2h: Prometheus would otherwise merge the 2 h blocks in the background mid-run.
-            prometheus --storage.tsdb.path="$SERVER_DIR/data" --storage.tsdb.max-block-duration=2h \
-                --web.listen-address="127.0.0.1:$port" --config.file="$SERVER_DIR/prometheus.yml" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" & ;;
-        *) die "unknown server '$name' (SERVERS takes prometheus, vigil)" ;;
-    esac
-    SERVER_PID=$!
-    wait_ready "$name" "$SERVER_PID" "$SERVER_BASE/-/ready"
+# Each server starts (lib.sh's start_server) with a copy of the blocks: Vigil's TSDB lives in <data>/tsdb.
+seed_data() {
+    local name="$1" data="$2"
+    [[ "$name" == vigil ]] && data="$data/tsdb"
+    mkdir -p "$data"
+    cp -r "$BLOCKS"/blocks/* "$data/"
 }
+# max-block-duration 2h: Prometheus would otherwise merge the 2 h blocks in the background mid-run.
+PROMETHEUS_ARGS=(--storage.tsdb.max-block-duration=2h)
 
 # run_query KIND RANGE STEP QUERY: one request; prints "seconds series-count" (series -1 on an error answer).
 run_query() {
     local kind="$1" range="$2" step="$3" query="$4" out="$WORK/answer.json" secs
     if [[ "$kind" == instant ]]; then
-        secs="$(curl -sS -o "$out" -w '%{time_total}' --max-time 300 -G "$SERVER_BASE/api/v1/query" \
+        secs="$(curl -sS -o "$out" -w '%{time_total}' --max-time 300 -G "$BASE/api/v1/query" \
             --data-urlencode "query=$query" --data-urlencode "time=$END_S")"
     else
-        secs="$(curl -sS -o "$out" -w '%{time_total}' --max-time 300 -G "$SERVER_BASE/api/v1/query_range" \
+        secs="$(curl -sS -o "$out" -w '%{time_total}' --max-time 300 -G "$BASE/api/v1/query_range" \
             --data-urlencode "query=$query" --data-urlencode "start=$((END_S - range))" \
             --data-urlencode "end=$END_S" --data-urlencode "step=$step")"
     fi
@@ -173,7 +156,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 for name in $SERVERS; do
     start_server "$name"
-    log "$name: pid $SERVER_PID at $SERVER_BASE; $REPEAT runs per query after one warm-up"
+    log "$name: pid $SERVER_PID at $BASE; $REPEAT runs per query after one warm-up"
     while IFS='|' read -r qname kind range step query; do
         read -r _ series < <(run_query "$kind" "$range" "$step" "$query")
         times=()

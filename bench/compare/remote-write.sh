@@ -47,49 +47,13 @@ SERVER_PID=""
 SERVER_NAME=""
 SERVER_DIR=""
 
-trap on_exit_one_server EXIT
+trap on_exit_stop_server EXIT
 trap 'exit 130' INT TERM
 
 # ---- build (once) ------------------------------------------------------------------------------------
 build_release
 
 # ---- one server, one shape ---------------------------------------------------------------------------
-# Starts $1 on a free port with data in a fresh dir; sets SERVER_PID, SERVER_URL, SERVER_DIR.
-start_server() {
-    local name="$1" port ready
-    port="$(free_port)"
-    SERVER_NAME="$name"
-    SERVER_DIR="$(mktemp -d "$WORK/$name.XXXX")"
-    mkdir -p "$SERVER_DIR/data"
-    case "$name" in
-        vigil)
-            "$VIGIL_BIN" run --listen "127.0.0.1:$port" --data "$SERVER_DIR/data" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/-/ready" ;;
-        prometheus)
-            printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$SERVER_DIR/prometheus.yml"
-            prometheus --web.enable-remote-write-receiver --storage.tsdb.path="$SERVER_DIR/data" \
-                --web.listen-address="127.0.0.1:$port" --config.file="$SERVER_DIR/prometheus.yml" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/-/ready" ;;
-        victoriametrics)
-            "$VM_BIN" -storageDataPath "$SERVER_DIR/data" -httpListenAddr "127.0.0.1:$port" \
-                >"$SERVER_DIR/server.out" 2>"$SERVER_DIR/server.err" &
-            ready="/health" ;;
-        *) die "unknown server '$name' (SERVERS takes vigil, prometheus, victoriametrics)" ;;
-    esac
-    SERVER_PID=$!
-    SERVER_URL="http://127.0.0.1:$port/api/v1/write"
-    for _ in $(seq 1 600); do
-        kill -0 "$SERVER_PID" 2>/dev/null || die "$name exited during start-up"
-        if curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port$ready" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "$name not ready on 127.0.0.1:$port after 60 s"
-}
-
 # Log lines that look like trouble, by each server's own format. VictoriaMetrics warns that it resets its
 # query rollup cache whenever samples older than -search.cacheTimestampOffset (5m) arrive; the pre-built
 # rounds start minutes in the past, and that cache is query-side, so those lines are left out.
@@ -109,6 +73,7 @@ log "duration ${DURATION}s + warm-up ${WARMUP}s per server and shape, $SENDERS s
 for series in $SHAPES; do
     for name in $SERVERS; do
         start_server "$name"
+        SERVER_URL="$BASE/api/v1/write"
         log "$name: series=$series pid=$SERVER_PID url=$SERVER_URL"
         line="$(dotnet "$BENCH_DLL" push --url "$SERVER_URL" --series "$series" \
             --samples-per-request "$SAMPLES_PER_REQUEST" --duration "$DURATION" --warmup "$WARMUP" \

@@ -57,7 +57,7 @@ internal sealed class StorageCounters
 /// retention. It outlives instance runs, so it keeps each instance's feed state. Queries go through the storage
 /// contract only: blocks first, then the head, merged.
 /// </summary>
-internal sealed class LocalStorage : IQueryableStorage, IDisposable
+internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
 {
     private readonly Dictionary<string, FeedState> _feeds = new(StringComparer.Ordinal);
     private readonly Action<string> _log;
@@ -74,7 +74,12 @@ internal sealed class LocalStorage : IQueryableStorage, IDisposable
         _log = log ?? (_ => { });
         Blocks = BlockDirectory.Open(options.Directory, message => _log("tsdb: " + message));
         _compactor = new Compactor(Blocks);
-        Head = new Head(new HeadOptions { OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs, ChunkRange = options.ChunkRangeMs });
+        Head = new Head(new HeadOptions
+        {
+            OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs,
+            ChunkRange = options.ChunkRangeMs,
+            ChunkDirectory = Path.Combine(options.Directory, "chunks_head"),
+        });
 
         // Whatever a block holds is not taken again from a WAL replay (Prometheus's minValidTime at start-up).
         Head.RaiseMinValidTime(PersistedBefore);

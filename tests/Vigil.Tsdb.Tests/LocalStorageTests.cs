@@ -56,6 +56,39 @@ public sealed class LocalStorageTests : IDisposable
         Assert.Equal(4, storage.Counters.RetentionDeletions);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_snapshot_is_a_tsdb_of_the_blocks_and_unless_skipped_the_head(bool skipHead)
+    {
+        long[] times = [.. Enumerable.Range(0, 60).Select(i => i * 5_000L)];
+        using var storage = Open();
+        Append(storage, "a", times);
+        await storage.MaintainAsync(); // blocks up to 240 s, the rest in the head
+
+        string name = storage.Snapshot(skipHead);
+        Assert.Matches(@"^\d{8}T\d{6}Z-[0-9a-f]{16}$", name);
+        using var snapshot = Vigil.Tsdb.Blocks.BlockDirectory.OpenReadOnly(Path.Combine(storage.SnapshotsDirectory, name));
+        Assert.Equal(skipHead ? 4 : 5, snapshot.Blocks.Count);
+        using var querier = snapshot.Querier();
+        using var set = querier.Select(long.MinValue, long.MaxValue, null, LabelMatcher.Equal("__name__", "a"));
+        var read = new List<long>();
+        while (set.MoveNext())
+        {
+            var iterator = set.Current.Iterator();
+            while (iterator.Next())
+            {
+                read.Add(iterator.At().Timestamp);
+            }
+        }
+
+        Assert.Equal(skipHead ? times.Where(t => t < 240_000) : times, read);
+
+        // The live TSDB is unchanged: the head block went to the snapshot only.
+        Assert.Equal(4, storage.Blocks.Blocks.Count);
+        Assert.Equal(times, Read(storage, "a"));
+    }
+
     private LocalStorage Open(long retentionMs = 0, long retentionBytes = 0) =>
         new(new LocalStorageOptions(_dir, 0, retentionMs, retentionBytes) { ChunkRangeMs = Range });
 

@@ -34,13 +34,21 @@ internal sealed class ChunkRecoder
     /// <summary>
     /// Sorts the samples by time and encodes them into chunks of at most <paramref name="samplesPerChunk"/>. Of
     /// samples with the same timestamp, the one from the lowest source number is kept (Prometheus's merge keeps
-    /// one sample per timestamp); callers number their sources by precedence. Empties the recoder.
+    /// one sample per timestamp); callers number their sources by precedence. With <paramref name="evenly"/>, the
+    /// fewest chunks that hold them are filled evenly instead (481 samples at 480: 241 and 240, not 480 and 1).
+    /// Empties the recoder.
     /// </summary>
-    public List<ChunkData> Encode(int samplesPerChunk)
+    public List<ChunkData> Encode(int samplesPerChunk, bool evenly = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samplesPerChunk, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(samplesPerChunk, XorChunk.MaxSamples);
         _samples.Sort(static (a, b) => a.T != b.T ? a.T.CompareTo(b.T) : a.Source.CompareTo(b.Source));
+        if (evenly && _samples.Count > samplesPerChunk)
+        {
+            // Duplicates are dropped below, so chunks may come out a little under this; never over the limit.
+            int chunkCount = (_samples.Count + samplesPerChunk - 1) / samplesPerChunk;
+            samplesPerChunk = (_samples.Count + chunkCount - 1) / chunkCount;
+        }
         var chunks = new List<ChunkData>();
         using var chunk = new XorChunk();
         long first = 0, last = 0;

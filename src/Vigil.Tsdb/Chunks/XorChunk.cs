@@ -24,10 +24,10 @@ namespace Vigil.Tsdb.Chunks;
 /// (clamped to 31) + 6 bits of meaningful-bit count (64 written as 0) + the meaningful bits.</item>
 /// </list>
 /// Values are handled as raw bits throughout, so NaN payloads (Prometheus's stale marker among them), -0.0 and
-/// subnormals round-trip exactly. Appending allocates nothing per sample: the buffer is pooled and doubles when
-/// full. Not thread-safe. An iterator reads the bytes as they were when it was reset, and must not be used after
-/// the chunk is appended to again (growth returns the old buffer to the pool), reset or disposed; the head
-/// guards that with the series lock.
+/// subnormals round-trip exactly. Appending allocates nothing per sample: the buffer is kept across resets and
+/// grows by a quarter when full. Not thread-safe. An iterator reads the bytes as they were when it was reset, and
+/// must not be used after the chunk is appended to again, reset or disposed; the head guards that with the series
+/// lock.
 /// </remarks>
 internal sealed class XorChunk : IDisposable
 {
@@ -124,7 +124,7 @@ internal sealed class XorChunk : IDisposable
         (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
     }
 
-    /// <summary>Returns the buffer to the pool.</summary>
+    /// <summary>Drops the buffer; the chunk must not be used afterwards.</summary>
     public void Dispose() => _stream.Dispose();
 
     /// <summary>Prometheus's <c>bitRange</c>: whether x fits n bits as written by the dod buckets.</summary>

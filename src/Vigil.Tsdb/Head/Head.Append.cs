@@ -57,7 +57,7 @@ internal sealed partial class Head
 
         if (!s.HasInOrder || t > s.LastTimestamp)
         {
-            if (s.AppendInOrder(t, bits, Options.ChunkRange, Options.SamplesPerChunk) != 0)
+            if (s.AppendInOrder(t, bits, Options.ChunkRange, Options.SamplesPerChunk, _chunkFile) != 0)
             {
                 Interlocked.Increment(ref _chunkCount);
             }

@@ -11,7 +11,9 @@ internal sealed partial class Head
     /// block's), sorted by <see cref="Labels.Compare"/>, each with its chunks in that range, ready for
     /// <see cref="BlockWriter"/>. Closed chunks inside the range are shared as they are, the open one is copied;
     /// a series with a chunk that straddles the range or with out-of-order samples in it has its samples in range
-    /// merged in time order and encoded into new chunks (see <see cref="MemSeries.ChunksInRange"/>).
+    /// merged in time order and encoded into new chunks (see <see cref="MemSeries.ChunksInRange"/>). With
+    /// <see cref="HeadOptions.BlockSamplesPerChunk"/> above <see cref="HeadOptions.SamplesPerChunk"/>, a series'
+    /// chunks are also merged into longer ones.
     /// </summary>
     /// <remarks>
     /// Lazy: each series is read under its lock when the enumeration reaches it, so appends go on meanwhile. The
@@ -33,7 +35,7 @@ internal sealed partial class Head
                     continue;
                 }
 
-                chunks = series.ChunksInRange(mint, maxt, Options.SamplesPerChunk, recoder);
+                chunks = series.ChunksInRange(mint, maxt, Options.SamplesPerChunk, recoder, Options.BlockSamplesPerChunk);
             }
 
             if (chunks.Count > 0)

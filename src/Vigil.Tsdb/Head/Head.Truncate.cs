@@ -60,6 +60,7 @@ internal sealed partial class Head
 
         Interlocked.Add(ref _chunkCount, -droppedChunks);
         ForgetEmptySeries(emptied);
+        _chunkFile?.TruncateBefore(mint);
 
         if (MaxTime != long.MinValue)
         {

@@ -11,9 +11,11 @@ internal sealed partial class MemSeries
     /// the chunks go as they are: closed chunks shared (nobody writes them again), the open one copied. Otherwise
     /// (a chunk straddles a boundary, which a head cut at multiples of its chunk range never makes, or late samples
     /// join the range) the samples in range are merged, in-order ones winning a shared timestamp as in reads, and
-    /// re-encoded into chunks of <paramref name="samplesPerChunk"/>.
+    /// re-encoded into chunks of <paramref name="samplesPerChunk"/>. With <paramref name="blockSamplesPerChunk"/>
+    /// above <paramref name="samplesPerChunk"/>, two or more chunks in range are also re-encoded, into the fewest
+    /// chunks of at most that many samples, split evenly (<see cref="HeadOptions.BlockSamplesPerChunk"/>).
     /// </summary>
-    public List<ChunkData> ChunksInRange(long mint, long maxt, int samplesPerChunk, ChunkRecoder recoder)
+    public List<ChunkData> ChunksInRange(long mint, long maxt, int samplesPerChunk, ChunkRecoder recoder, int blockSamplesPerChunk = 0)
     {
         long last = maxt - 1;
         var chunks = new List<ChunkData>();
@@ -39,7 +41,8 @@ internal sealed partial class MemSeries
 
         bool straddles = (end > start && (_closed[start].MinTime < mint || _closed[end - 1].MaxTime > last))
             || (open && (_openMinTime < mint || _openMaxTime > last));
-        if (!straddles && lateCount == 0)
+        bool lengthen = blockSamplesPerChunk > samplesPerChunk && end - start + (open ? 1 : 0) > 1;
+        if (!straddles && lateCount == 0 && !lengthen)
         {
             for (int i = start; i < end; i++)
             {
@@ -70,6 +73,6 @@ internal sealed partial class MemSeries
             recoder.AddSample(_outOfOrder!.Timestamps[i], _outOfOrder.ValueBits[i], source: 1);
         }
 
-        return recoder.Encode(samplesPerChunk);
+        return lengthen ? recoder.Encode(blockSamplesPerChunk, evenly: true) : recoder.Encode(samplesPerChunk);
     }
 }

@@ -3,8 +3,11 @@ using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb;
 
-/// <summary>A chunk the head cut: its own exact-size copy of the bytes, never written again, so readers need no lock.</summary>
-internal readonly record struct ClosedChunk(byte[] Bytes, long MinTime, long MaxTime);
+/// <summary>
+/// A chunk the head cut: its own exact-size copy of the bytes (on the heap, or in <see cref="HeadChunkFile"/>),
+/// never written again, so readers need no lock.
+/// </summary>
+internal readonly record struct ClosedChunk(ReadOnlyMemory<byte> Bytes, long MinTime, long MaxTime);
 
 /// <summary>
 /// One head series (Prometheus's <c>memSeries</c>): closed chunks, the open chunk being appended to, and the
@@ -62,7 +65,8 @@ internal sealed partial class MemSeries
     /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
     /// Allocates only when it cuts a chunk (the closed copy) or the chunk's pooled buffer grows.
     /// </summary>
-    public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk)
+    /// <param name="chunkFile">Where a cut chunk goes; null keeps it on the heap.</param>
+    public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile? chunkFile = null)
     {
         _open ??= new XorChunk();
         int started = 0;
@@ -83,7 +87,7 @@ internal sealed partial class MemSeries
 
             if (t >= _nextCutAt || n >= 2 * samplesPerChunk)
             {
-                Cut();
+                Cut(chunkFile);
                 StartChunk(t, chunkRange);
                 started = 1;
             }
@@ -170,7 +174,7 @@ internal sealed partial class MemSeries
         _nextCutAt = RangeEnd(t, chunkRange);
     }
 
-    private void Cut()
+    private void Cut(HeadChunkFile? chunkFile)
     {
         if (_closedCount == _closed.Length)
         {
@@ -179,7 +183,8 @@ internal sealed partial class MemSeries
         }
 
         // Readers only read below the count they saw, so writing the slot at the count is safe in place.
-        _closed[_closedCount++] = new ClosedChunk(_open!.Bytes.ToArray(), _openMinTime, _openMaxTime);
+        var bytes = chunkFile is null ? _open!.Bytes.ToArray() : chunkFile.Add(_open!.Bytes, _openMaxTime);
+        _closed[_closedCount++] = new ClosedChunk(bytes, _openMinTime, _openMaxTime);
         _open.Reset();
     }
 }

@@ -50,21 +50,25 @@ internal sealed partial class MemPostings : IDisposable
         try
         {
             _all.Add(seriesRef);
-            foreach (var label in labels)
+            for (int i = 0; i < labels.Count; i++)
             {
+                var label = labels[i];
                 if (!_names.TryGetValue(label.Name, out var entry))
                 {
-                    entry = new NameEntry();
+                    entry = new NameEntry { Name = label.Name };
                     _names.Add(label.Name, entry);
                 }
 
                 if (!entry.Values.TryGetValue(label.Value, out var list))
                 {
-                    list = new PostingsList();
+                    list = new PostingsList { Value = label.Value };
                     entry.Values.Add(label.Value, list);
                     entry.NewlineValues += HasNewline(label.Value) ? 1 : 0;
                 }
 
+                // The series keeps the index's copy of each string, so its own copies (decoded from the WAL, one
+                // set per series) can go: most values repeat across series (job, instance, cpu, mode, device).
+                labels.ShareStrings(i, entry.Name, list.Value);
                 list.Add(seriesRef);
             }
         }
@@ -200,6 +204,9 @@ internal sealed partial class MemPostings : IDisposable
     /// <summary>The values of one label name.</summary>
     private sealed class NameEntry : ILabelValuePostings<ReadOnlyMemory<ulong>>
     {
+        /// <summary>The name as first added; series added later share this string.</summary>
+        public required string Name { get; init; }
+
         public Dictionary<string, PostingsList> Values { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Values containing a newline (see <see cref="ILabelValuePostings{TList}.HasNewlineValues"/>).</summary>

@@ -9,6 +9,9 @@ internal sealed class PostingsList
     private ulong[] _refs = new ulong[4];
     private int _count;
 
+    /// <summary>The label value of the pair, as first added (empty for the list of every series); series share it.</summary>
+    public string Value { get; init; } = string.Empty;
+
     public int Count => _count;
 
     public ReadOnlySpan<ulong> Span => _refs.AsSpan(0, _count);

@@ -9,9 +9,10 @@ namespace Vigil.Tsdb.Querying;
 internal sealed class HeadQuerier : IQuerier
 {
     private readonly Head _head;
+    private readonly IDisposable? _chunkLease;
     private bool _disposed;
 
-    public HeadQuerier(Head head) => _head = head;
+    public HeadQuerier(Head head) => (_head, _chunkLease) = (head, head.AcquireChunkLease());
 
     /// <remarks>
     /// Hints are ignored: the head has everything in memory, so reading less buys little. No matchers select every
@@ -36,5 +37,9 @@ internal sealed class HeadQuerier : IQuerier
         return _head.LabelValues(name, matchers);
     }
 
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        _chunkLease?.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Vigil.Wal;
@@ -36,6 +37,21 @@ internal sealed class Labels : IEquatable<Labels>
     public int Count => _labels.Length;
 
     public Label this[int index] => _labels[index];
+
+    /// <summary>
+    /// Swaps label <paramref name="index"/>'s strings for equal ones held elsewhere (the head's index), so that
+    /// series share one copy. Content, hash and order stay the same; a reader racing with the swap sees either
+    /// copy of each string, which are equal, so the one mutation of these otherwise immutable labels is invisible.
+    /// </summary>
+    internal void ShareStrings(int index, string name, string value)
+    {
+        var label = _labels[index];
+        if (!ReferenceEquals(label.Name, name) || !ReferenceEquals(label.Value, value))
+        {
+            Debug.Assert(string.Equals(label.Name, name, StringComparison.Ordinal) && string.Equals(label.Value, value, StringComparison.Ordinal), "equal strings only");
+            _labels[index] = new Label(name, value);
+        }
+    }
 
     /// <summary>
     /// Sorts by name and drops empty values; throws <see cref="ArgumentException"/> on a repeated name, which no

@@ -8,8 +8,11 @@ internal abstract record CliCommand
     {
     }
 
-    /// <summary><c>vigil run [--config FILE] [--listen HOST:PORT] [--data DIR]</c>; also what no arguments mean.</summary>
-    internal sealed record Run(string? ConfigFile, string? Listen, string DataDirectory) : CliCommand;
+    /// <summary>
+    /// <c>vigil run [--config FILE] [--listen HOST:PORT] [--data DIR] [--web.enable-admin-api]</c>; also what no
+    /// arguments mean. <paramref name="EnableAdminApi"/> maps the TSDB admin endpoints, off by default as in Prometheus.
+    /// </summary>
+    internal sealed record Run(string? ConfigFile, string? Listen, string DataDirectory, bool EnableAdminApi = false) : CliCommand;
 
     /// <summary><c>vigil wal inspect [--series] DIR</c>; <paramref name="Series"/> adds one entry per series to the JSON.</summary>
     internal sealed record WalInspect(string Directory, bool Series = false) : CliCommand;

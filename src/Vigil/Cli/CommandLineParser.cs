@@ -12,12 +12,15 @@ internal static class CommandLineParser
     public const string Usage =
         """
         usage:
-          vigil [run] [--config FILE] [--listen HOST:PORT] [--data DIR]
+          vigil [run] [--config FILE] [--listen HOST:PORT] [--data DIR] [--web.enable-admin-api]
           vigil wal inspect [--series] DIR
           vigil tsdb analyze [--json] [--limit N] DIR
           vigil tsdb dump [--match SELECTOR]... [--min-time MS] [--max-time MS] DIR
           vigil --version
         run:          start Vigil (default: one instance 'default', data under ./data, listening on 127.0.0.1:9494)
+          --web.enable-admin-api
+                      serve Prometheus's TSDB admin API: POST /api/v1/admin/tsdb/snapshot[?skip_head=true] writes
+                      the blocks and the head into <data>/tsdb/snapshots/<name> (off by default, as in Prometheus)
         wal inspect:  print one JSON object describing a WAL directory (read-only): series and sample counts,
                       time range, segments, checkpoint, corrupt records
           --series    also list every series in "series_list": {"ref", "labels": {name: value}, "samples",
@@ -68,6 +71,7 @@ internal static class CommandLineParser
     private static CliCommand ParseRun(IReadOnlyList<string> args, int start)
     {
         string? config = null, listen = null, data = null;
+        bool admin = false;
         for (var i = start; i < args.Count; i++)
         {
             var (flag, inline) = SplitFlag(args[i]);
@@ -83,6 +87,9 @@ internal static class CommandLineParser
                 case "--data":
                     data = Value(flag, inline, args, ref i);
                     break;
+                case "--web.enable-admin-api" when inline is null:
+                    admin = true;
+                    break;
                 case "--help" or "-h":
                     return new CliCommand.Help();
                 default:
@@ -92,7 +99,7 @@ internal static class CommandLineParser
             }
         }
 
-        return new CliCommand.Run(config, listen, data ?? DefaultDataDirectory);
+        return new CliCommand.Run(config, listen, data ?? DefaultDataDirectory, admin);
     }
 
     private static CliCommand ParseWal(IReadOnlyList<string> args)

@@ -54,6 +54,11 @@ internal sealed class VigilServer : IAsyncDisposable
         Instances = new InstanceManager(registry, _metrics, _log, Storage, _tsdbMetrics);
         app.MapRemoteWrite(Instances, _metrics, () => Config.Metrics.Receiver.MaxBodyBytes, _log);
         app.MapRemoteRead(() => Storage);
+        if (options.EnableAdminApi)
+        {
+            app.MapTsdbAdmin(() => Storage);
+        }
+
         app.MapOperations(Instances, registry, IsReady, ReloadAsync);
         app.MapTargets(Instances);
         Runtime = new RuntimeStatus(

@@ -20,6 +20,12 @@ internal sealed class HostMetrics
         ReloadFailure = processScope.Child(reloads, "failure");
         var build = processScope.GaugeFamily("vigil_build_info", "Always 1; labelled with the running version.", "version");
         processScope.Child(build, version).Set(1);
+
+        // What the managed heap holds against the process's RSS (issue 5's RSS per active series), as of the last GC.
+        processScope.Gauge("vigil_gc_heap_bytes", "Managed heap size at the last garbage collection.").SetSource(static () => GC.GetGCMemoryInfo().HeapSizeBytes);
+        processScope.Gauge("vigil_gc_fragmented_bytes", "Free space inside the managed heap at the last garbage collection.").SetSource(static () => GC.GetGCMemoryInfo().FragmentedBytes);
+        processScope.Gauge("vigil_gc_committed_bytes", "Memory committed for the managed heap.").SetSource(static () => GC.GetGCMemoryInfo().TotalCommittedBytes);
+        processScope.Counter("vigil_gc_full_collections_total", "Full (generation 2) garbage collections since start.").SetSource(static () => GC.CollectionCount(2));
     }
 
     public ReceiverMetrics Receiver { get; }

@@ -46,6 +46,12 @@ public sealed class PromtoolBlockTests
             Assert.True(code == 0, error);
             Assert.Contains(meta.Ulid.ToString(), list, StringComparison.Ordinal);
             Assert.Contains("1500", list, StringComparison.Ordinal); // samples
+
+            // One 300-sample chunk per series, not the head's 120-sample ones (HeadOptions.BlockSamplesPerChunk):
+            // promtool's columns are ULID, min time, max time, duration, samples, chunks, series, size.
+            string[] row = list.Split('\n').Single(l => l.StartsWith(meta.Ulid.ToString(), StringComparison.Ordinal))
+                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("5", row[5]);
         }
 
         // promtool 2.42's dump opens the directory as a read-only DB, which wants a WAL directory (an empty one will do).

@@ -109,7 +109,8 @@ public sealed class TsdbCliTests
     }
 
     private static long BlockBytes(string tsdb) =>
-        Directory.GetDirectories(tsdb).Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal)).Sum(block =>
+        // Blocks only: chunks_head (the head's closed chunks) and leftovers have no meta.json.
+        Directory.GetDirectories(tsdb).Where(d => File.Exists(Path.Combine(d, "meta.json"))).Sum(block =>
             new FileInfo(Path.Combine(block, "index")).Length + Directory.GetFiles(Path.Combine(block, "chunks")).Sum(f => new FileInfo(f).Length));
 
     private static List<string> Snapshot(string directory) =>

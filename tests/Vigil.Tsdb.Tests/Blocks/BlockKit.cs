@@ -64,9 +64,9 @@ internal static class BlockKit
         a.Count == b.Count && a.Zip(b).All(p => p.First.Labels.Equals(p.Second.Labels) && p.First.Samples.SequenceEqual(p.Second.Samples));
 
     /// <summary>A head with <paramref name="series"/> series <c>m{i="n"}</c> of <paramref name="samples"/> samples each, every <see cref="Step"/> from <paramref name="start"/>.</summary>
-    public static Head FilledHead(int series, int samples, long start = 0, Func<int, int, double>? value = null)
+    public static Head FilledHead(int series, int samples, long start = 0, Func<int, int, double>? value = null, HeadOptions? options = null)
     {
-        var head = new Head();
+        var head = new Head(options);
         for (int s = 0; s < series; s++)
         {
             var r = head.GetOrCreate(L("__name__", "m", "i", s.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)));

@@ -12,15 +12,28 @@ public sealed class HeadChunksInRangeTests
     private const long TwoHours = 2 * 3_600_000;
 
     [Fact]
-    public void Chunks_inside_the_range_are_handed_over_as_they_are()
+    public void Chunks_inside_the_range_are_handed_over_as_they_are_when_blocks_keep_the_head_chunk_size()
     {
-        using var head = FilledHead(series: 1, samples: 1000);
+        using var head = FilledHead(series: 1, samples: 1000, options: new HeadOptions { BlockSamplesPerChunk = 120 });
         var series = Assert.Single(head.ChunksInRange(0, TwoHours));
         Assert.Equal(480, series.Chunks.Sum(c => c.SampleCount));
         Assert.Equal(4, series.Chunks.Count); // 120 samples each: the head's cuts
         Assert.Equal(0, series.Chunks[0].MinTime);
         Assert.Equal(TwoHours - Step, series.Chunks[^1].MaxTime);
         Assert.All(series.Chunks, c => Assert.True(MemoryMarshalIsWholeArray(c.Bytes), "a closed chunk is shared, not copied"));
+    }
+
+    [Theory]
+    [InlineData(480, 480, new[] { 480 })] // 2 h at 15 s: one chunk instead of the head's four
+    [InlineData(240, 480, new[] { 240, 240 })]
+    [InlineData(200, 480, new[] { 160, 160, 160 })] // evenly, not 200 + 200 + 80
+    public void A_cut_merges_the_head_chunks_into_chunks_of_up_to_BlockSamplesPerChunk(int limit, int samples, int[] expected)
+    {
+        using var head = FilledHead(series: 1, samples: samples, options: new HeadOptions { BlockSamplesPerChunk = limit });
+        var series = Assert.Single(head.ChunksInRange(0, TwoHours));
+        Assert.Equal(expected, series.Chunks.Select(c => c.SampleCount));
+        Assert.Equal(Enumerable.Range(0, samples).Select(n => n * Step), Decode(series.Chunks).Select(s => s.T));
+        Assert.Equal(Enumerable.Range(0, samples).Select(n => BitConverter.DoubleToUInt64Bits(n)), Decode(series.Chunks).Select(s => s.Bits));
     }
 
     [Fact]
