@@ -64,7 +64,8 @@ internal sealed partial class Evaluator
     }
 
     /// <summary>Arithmetic drops the metric name; comparisons keep it unless <c>bool</c> (engine.go, <c>shouldDropMetricName</c>).</summary>
-    private static bool DropsName(BinaryOperator op) => op is >= BinaryOperator.Add and <= BinaryOperator.Atan2;
+    // 2.42's shouldDropMetricName: the six arithmetic operators; atan2 keeps the name (issue 6 conformance).
+    private static bool DropsName(BinaryOperator op) => op is >= BinaryOperator.Add and <= BinaryOperator.Pow;
 
     /// <summary>
     /// A vector against a scalar, element by element (<c>VectorscalarBinop</c>). A filtering comparison always

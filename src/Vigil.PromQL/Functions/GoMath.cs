@@ -1,7 +1,7 @@
 namespace Vigil.PromQL;
 
 /// <summary>
-/// Go's math.Log2 and math.Log10, whose formulas differ from the C library's: log2 is exact for powers of two
+/// Go's math.Max and math.Min, whose special cases .NET orders differently, and Go's math.Log2 and math.Log10, whose formulas differ from the C library's: log2 is exact for powers of two
 /// (Frexp, then the log of the fraction), and log10 is log2 scaled by ln 2/ln 10; results can differ from
 /// Math.Log2/Math.Log10 in the last bit, and Prometheus answers Go's.
 /// </summary>
@@ -19,6 +19,14 @@ internal static class GoMath
     }
 
     public static double Log10(double x) => Log2(x) * Ln2OverLn10;
+
+    /// <summary>Go's math.Max: +Inf wins over NaN (.NET's Math.Max answers NaN), then NaN, and +0 over −0.</summary>
+    public static double Max(double x, double y) =>
+        double.IsPositiveInfinity(x) || double.IsPositiveInfinity(y) ? double.PositiveInfinity : Math.Max(x, y);
+
+    /// <summary>Go's math.Min: −Inf wins over NaN (.NET's Math.Min answers NaN), then NaN, and −0 over +0.</summary>
+    public static double Min(double x, double y) =>
+        double.IsNegativeInfinity(x) || double.IsNegativeInfinity(y) ? double.NegativeInfinity : Math.Min(x, y);
 
     /// <summary>x = fraction·2^exponent with |fraction| in [0.5, 1); 0, ±Inf and NaN come back as themselves with exponent 0.</summary>
     internal static (double Fraction, int Exponent) Frexp(double x)

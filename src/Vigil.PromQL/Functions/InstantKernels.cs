@@ -50,12 +50,12 @@ internal static partial class InstantKernels
         return Math.Floor((value * inverse) + 0.5) / inverse;
     }
 
-    /// <summary>clamp(v, min, max); the engine returns an empty vector when min &gt; max (Prometheus 2.42). NaN anywhere gives NaN, as Go's math.Max/Min.</summary>
-    public static double Clamp(double value, double min, double max) => Math.Max(min, Math.Min(max, value));
+    /// <summary>clamp(v, min, max); the engine returns an empty vector when min &gt; max (Prometheus 2.42). Go's math.Max/Min: an infinity wins over NaN.</summary>
+    public static double Clamp(double value, double min, double max) => GoMath.Max(min, GoMath.Min(max, value));
 
-    public static double ClampMin(double value, double min) => Math.Max(min, value);
+    public static double ClampMin(double value, double min) => GoMath.Max(min, value);
 
-    public static double ClampMax(double value, double max) => Math.Min(max, value);
+    public static double ClampMax(double value, double max) => GoMath.Min(max, value);
 
     /// <summary>sgn: −1, 1, or the value itself for ±0 and NaN.</summary>
     private static double Sgn(double v) => v < 0 ? -1 : v > 0 ? 1 : v;

@@ -44,12 +44,12 @@ internal static partial class RangeKernels
     }
 
     /// <summary>
-    /// avg_over_time: 2.42's incremental mean (no overflow to Inf from a large sum). Once the mean is infinite, a
+    /// avg_over_time: 2.42's incremental mean (no overflow to Inf from a large sum), compensated (<see cref="KahanSum"/>). Once the mean is infinite, a
     /// finite value or an infinity of the same sign leaves it be, where the update would give Inf − Inf = NaN.
     /// </summary>
     public static bool AvgOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
-        double mean = 0, count = 0;
+        double mean = 0, count = 0, c = 0;
         foreach (var point in points)
         {
             count++;
@@ -59,21 +59,22 @@ internal static partial class RangeKernels
                 continue;
             }
 
-            mean += (v / count) - (mean / count);
+            mean = KahanSum.Inc((v / count) - (mean / count), mean, ref c);
         }
 
-        value = mean;
+        value = double.IsInfinity(mean) ? mean : mean + c;
         return !points.IsEmpty;
     }
 
     public static bool SumOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
-        value = 0;
+        double sum = 0, c = 0;
         foreach (var point in points)
         {
-            value += point.F;
+            sum = KahanSum.Inc(point.F, sum, ref c);
         }
 
+        value = double.IsInfinity(sum) ? sum : sum + c;
         return !points.IsEmpty;
     }
 
@@ -101,7 +102,7 @@ internal static partial class RangeKernels
         return !points.IsEmpty;
     }
 
-    /// <summary>stddev_over_time: the population standard deviation (Welford's update, plain sums as in 2.42).</summary>
+    /// <summary>stddev_over_time: the population standard deviation (Welford's update with compensated sums, as in 2.42).</summary>
     public static bool StddevOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
         bool any = StdvarOverTime(points, out value);
@@ -109,19 +110,19 @@ internal static partial class RangeKernels
         return any;
     }
 
-    /// <summary>stdvar_over_time: the population variance (Welford's update, plain sums as in 2.42).</summary>
+    /// <summary>stdvar_over_time: the population variance (Welford's update with compensated sums, as in 2.42).</summary>
     public static bool StdvarOverTime(ReadOnlySpan<FPoint> points, out double value)
     {
-        double count = 0, mean = 0, aux = 0;
+        double count = 0, mean = 0, cMean = 0, aux = 0, cAux = 0;
         foreach (var point in points)
         {
             count++;
-            double delta = point.F - mean;
-            mean += delta / count;
-            aux += delta * (point.F - mean);
+            double delta = point.F - (mean + cMean);
+            mean = KahanSum.Inc(delta / count, mean, ref cMean);
+            aux = KahanSum.Inc(delta * (point.F - (mean + cMean)), aux, ref cAux);
         }
 
-        value = aux / count;
+        value = (aux + cAux) / count;
         return !points.IsEmpty;
     }
 

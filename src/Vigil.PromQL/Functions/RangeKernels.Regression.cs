@@ -72,12 +72,13 @@ internal static partial class RangeKernels
     }
 
     /// <summary>
-    /// Ordinary least squares over (seconds since <paramref name="interceptTime"/>, value), plain sums as 2.42 has
-    /// (no Kahan). A constant series is exact: slope 0 at its value, or NaN for a constant infinity.
+    /// Ordinary least squares over (seconds since <paramref name="interceptTime"/>, value), compensated sums as 2.42
+    /// has (<see cref="KahanSum"/>). A constant series is exact: slope 0 at its value, or NaN for a constant infinity.
     /// </summary>
     private static (double Slope, double Intercept) LinearRegression(ReadOnlySpan<FPoint> points, long interceptTime)
     {
         double n = 0, sumX = 0, sumY = 0, sumXY = 0, sumX2 = 0;
+        double cX = 0, cY = 0, cXY = 0, cX2 = 0;
         double initY = points[0].F;
         bool constY = true;
         foreach (var point in points)
@@ -85,10 +86,10 @@ internal static partial class RangeKernels
             constY &= point.F == initY;
             n += 1;
             double x = (point.T - interceptTime) / 1e3;
-            sumX += x;
-            sumY += point.F;
-            sumXY += x * point.F;
-            sumX2 += x * x;
+            sumX = KahanSum.Inc(x, sumX, ref cX);
+            sumY = KahanSum.Inc(point.F, sumY, ref cY);
+            sumXY = KahanSum.Inc(x * point.F, sumXY, ref cXY);
+            sumX2 = KahanSum.Inc(x * x, sumX2, ref cX2);
         }
 
         if (constY)
@@ -96,6 +97,7 @@ internal static partial class RangeKernels
             return double.IsInfinity(initY) ? (double.NaN, double.NaN) : (0, initY);
         }
 
+        (sumX, sumY, sumXY, sumX2) = (sumX + cX, sumY + cY, sumXY + cXY, sumX2 + cX2);
         double covXY = sumXY - (sumX * sumY / n);
         double varX = sumX2 - (sumX * sumX / n);
         double slope = covXY / varX;

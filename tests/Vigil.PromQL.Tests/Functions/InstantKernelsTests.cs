@@ -101,6 +101,7 @@ public sealed class InstantKernelsTests
     [InlineData(double.NaN, 0.0, 10.0, double.NaN)]
     [InlineData(double.NegativeInfinity, -1.0, 1.0, -1.0)]
     [InlineData(3.0, 3.0, 3.0, 3.0)]
+    [InlineData(double.PositiveInfinity, double.NaN, 10.0, double.NaN)] // Min(10, +Inf) is 10; Max(NaN, 10) has no +Inf, so NaN.
     public void Clamp_bounds_and_propagates_NaN(double value, double min, double max, double expected) =>
         AssertSame(expected, InstantKernels.Clamp(value, min, max), $"clamp({value}, {min}, {max})");
 
@@ -110,6 +111,9 @@ public sealed class InstantKernelsTests
     [InlineData(double.NaN, 0.0, double.NaN, 1.0, double.NaN)]
     [InlineData(1.0, double.NaN, double.NaN, double.NaN, double.NaN)]
     [InlineData(-0.0, 0.0, 0.0, 0.0, -0.0)] // Go's Max(0, −0) is +0 and Min(0, −0) is −0.
+    // Go checks the infinities before NaN: clamp_min(+Inf, NaN) is +Inf and clamp_max(−Inf, NaN) is −Inf (2.42 answers so).
+    [InlineData(double.PositiveInfinity, double.NaN, double.PositiveInfinity, double.NaN, double.NaN)]
+    [InlineData(double.NegativeInfinity, double.NaN, double.NaN, double.NaN, double.NegativeInfinity)]
     public void Clamp_min_and_max(double value, double bound, double expectedMin, double maxBound, double expectedMax)
     {
         AssertSame(expectedMin, InstantKernels.ClampMin(value, bound), $"clamp_min({value}, {bound})");
