@@ -15,11 +15,11 @@ internal sealed partial class QueryEngine : IQueryEngine
     public QueryEngineOptions Options { get; }
 
     public QueryResult InstantQuery(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken) =>
-        WithStackFor(query, () => Instant(storage, query, time, cancellationToken));
+        DeepQueryStack.Run(query, () => Instant(storage, query, time, cancellationToken));
 
     public QueryResult RangeQuery(
         IQueryableStorage storage, string query, long start, long end, long step, CancellationToken cancellationToken) =>
-        WithStackFor(query, () => Range(storage, query, start, end, step, cancellationToken));
+        DeepQueryStack.Run(query, () => Range(storage, query, start, end, step, cancellationToken));
 
     private QueryResult Instant(IQueryableStorage storage, string query, long time, CancellationToken cancellationToken)
     {
