@@ -109,11 +109,14 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
         }
     }
 
-    public IQuerier Querier()
+    public IQuerier Querier() => Querier(long.MinValue, long.MaxValue);
+
+    /// <summary>The blocks and the head that overlap [<paramref name="mint"/>, <paramref name="maxt"/>].</summary>
+    public IQuerier Querier(long mint, long maxt)
     {
         // Blocks first: for a timestamp both hold, the merge keeps the first querier's sample, and a block is final.
-        var queriers = Blocks.BlockQueriers();
-        queriers.Add(Head.Querier());
+        var queriers = Blocks.BlockQueriers(mint, maxt);
+        queriers.Add(Head.Querier(mint, maxt));
         return new MergeQuerier(queriers);
     }
 

@@ -33,6 +33,27 @@ public sealed class LocalStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ranged_querier_asks_only_the_blocks_and_head_that_overlap_it()
+    {
+        using var storage = Open();
+        Append(storage, "old", [.. Enumerable.Range(0, 30).Select(i => i * 5_000L)]); // 0 to 145 s: blocks once cut
+        Append(storage, "new", [.. Enumerable.Range(50, 10).Select(i => i * 5_000L)]); // 250 to 295 s: stays in the head
+        await storage.MaintainAsync();
+        Assert.NotEmpty(storage.Blocks.Blocks);
+
+        string Names(long mint, long maxt)
+        {
+            using var querier = storage.Querier(mint, maxt);
+            return string.Join(",", querier.LabelValues("__name__"));
+        }
+
+        Assert.Equal("new", Names(250_000, 300_000));
+        Assert.Equal("old", Names(0, 59_999)); // the first block only; the head starts later
+        Assert.Equal("new,old", Names(0, 300_000));
+        Assert.Equal("", Names(400_000, 500_000));
+    }
+
+    [Fact]
     public async Task Retention_deletes_whole_blocks_oldest_first()
     {
         using var storage = Open(retentionMs: 2 * Range);

@@ -164,8 +164,11 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
     /// <summary>A querier over every block (a <see cref="MergeQuerier"/>, older blocks first).</summary>
     public IQuerier Querier() => new MergeQuerier(BlockQueriers());
 
-    /// <summary>One querier per block, each holding a lease, taken at once so a concurrent compaction cannot slip between them.</summary>
-    public List<IQuerier> BlockQueriers()
+    /// <summary>
+    /// One querier per block overlapping [<paramref name="mint"/>, <paramref name="maxt"/>], each holding a lease,
+    /// taken at once so a concurrent compaction cannot slip between them.
+    /// </summary>
+    public List<IQuerier> BlockQueriers(long mint = long.MinValue, long maxt = long.MaxValue)
     {
         lock (_lock)
         {
@@ -173,7 +176,8 @@ internal sealed class BlockDirectory : IQueryableStorage, IDisposable
             var queriers = new List<IQuerier>(_blocks.Length);
             foreach (var block in _blocks)
             {
-                if (block.TryAcquire())
+                // A block covers [MinTime, MaxTime); one outside the range is left out, as Prometheus's querier does.
+                if (block.Meta.MinTime <= maxt && block.Meta.MaxTime > mint && block.TryAcquire())
                 {
                     queriers.Add(new BlockQuerier(block));
                 }

@@ -8,6 +8,10 @@ internal sealed partial class Head
 {
     public IQuerier Querier() => new HeadQuerier(this);
 
+    /// <summary>The head's querier when it holds samples in [<paramref name="mint"/>, <paramref name="maxt"/>], else one that finds nothing (an empty head never overlaps).</summary>
+    public IQuerier Querier(long mint, long maxt) =>
+        MinTime <= maxt && MaxTime >= mint ? new HeadQuerier(this) : new MergeQuerier([]);
+
     /// <summary>
     /// The live series matching every matcher (all series for none), sorted by <see cref="Labels.Compare"/> as the
     /// contract wants: postings are in ref order, which is creation order.

@@ -273,6 +273,13 @@ internal interface IQuerier : IDisposable
 internal interface IQueryableStorage
 {
     IQuerier Querier();
+
+    /// <summary>
+    /// A querier over the parts of the storage that overlap [<paramref name="mint"/>, <paramref name="maxt"/>]
+    /// (Prometheus's <c>Querier(mint, maxt)</c>), so label queries name only what those parts hold, as
+    /// <c>/api/v1/labels</c> with start and end answers. A storage without parts may ignore the range.
+    /// </summary>
+    IQuerier Querier(long mint, long maxt) => Querier();
 }
 
 /// <summary>

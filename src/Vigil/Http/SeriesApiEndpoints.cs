@@ -78,15 +78,15 @@ internal static partial class SeriesApiEndpoints
     }
 
     /// <remarks>
-    /// The storage contract's label queries have no time range, so start and end are checked but do not narrow the
-    /// answer: it may name labels of series with no sample in the range (a superset of Prometheus's answer).
+    /// start and end choose the blocks and the head that overlap them, as Prometheus's querier does; within a part
+    /// that overlaps, every label it holds is named (Prometheus answers the same).
     /// </remarks>
     private static ApiAnswer LabelNames(ApiRequest request, PrometheusJsonWriter json, QueryApiSources sources)
     {
-        request.TimeOr("start", ApiParameters.MinTime);
-        request.TimeOr("end", ApiParameters.MaxTime);
+        long start = request.TimeOr("start", ApiParameters.MinTime).FromTimeMs;
+        long end = request.TimeOr("end", ApiParameters.MaxTime).FromTimeMs;
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
-        using var querier = sources.RequireStorage().Querier();
+        using var querier = sources.RequireStorage().Querier(start, end);
         json.StringArray(Union(sets, matchers => querier.LabelNames(matchers)));
         return ApiAnswer.Written;
     }
@@ -99,10 +99,10 @@ internal static partial class SeriesApiEndpoints
             throw ApiException.BadData("invalid label name: " + GoText.Quote(name));
         }
 
-        request.TimeOr("start", ApiParameters.MinTime);
-        request.TimeOr("end", ApiParameters.MaxTime);
+        long start = request.TimeOr("start", ApiParameters.MinTime).FromTimeMs;
+        long end = request.TimeOr("end", ApiParameters.MaxTime).FromTimeMs;
         var sets = ParseMatchers(request.GetAll("match[]"), ApiException.BadData);
-        using var querier = sources.RequireStorage().Querier();
+        using var querier = sources.RequireStorage().Querier(start, end);
         json.StringArray(Union(sets, matchers => querier.LabelValues(name, matchers)));
         return ApiAnswer.Written;
     }

@@ -74,6 +74,17 @@ public sealed class SeriesEndpointTests
     }
 
     [Fact]
+    public async Task Labels_and_label_values_ask_only_storage_that_overlaps_start_and_end()
+    {
+        // The head holds samples from 1 s to 50 s: a range after it names nothing, one that touches it names all it holds.
+        await using var host = await StartWithDataAsync();
+        Assert.Equal("{\"status\":\"success\",\"data\":[]}", (await host.GetAsync("/api/v1/labels?start=60&end=120")).Body);
+        Assert.Equal("{\"status\":\"success\",\"data\":[]}", (await host.GetAsync("/api/v1/label/job/values?start=60&end=120")).Body);
+        Assert.Equal("{\"status\":\"success\",\"data\":[\"api\",\"web\"]}", (await host.GetAsync("/api/v1/label/job/values?start=50&end=120")).Body);
+        Assert.Equal("{\"status\":\"success\",\"data\":[]}", (await host.PostFormAsync("/api/v1/labels", ("start", "0"), ("end", "0.5"))).Body);
+    }
+
+    [Fact]
     public async Task Methods_follow_prometheus_routes()
     {
         await using var host = await StartWithDataAsync();
