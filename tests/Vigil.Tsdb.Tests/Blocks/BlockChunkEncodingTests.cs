@@ -68,6 +68,34 @@ public sealed class BlockChunkEncodingTests
         Assert.True(vigilBytes * 10 < xorBytes * 6, $"vigil {vigilBytes} bytes, xor {xorBytes}");
     }
 
+    [Theory]
+    [InlineData((byte)ChunkEncoding.VigilDecimal)]
+    [InlineData((byte)ChunkEncoding.Xor)]
+    public async Task Local_storage_cuts_blocks_in_its_block_chunk_encoding(byte encoding)
+    {
+        using var temp = new TempDirectory();
+        var options = new LocalStorageOptions(temp.Path, 0) { ChunkRangeMs = 60_000, BlockChunkEncoding = (ChunkEncoding)encoding };
+        using var storage = new LocalStorage(options);
+        var series = storage.Head.GetOrCreate(L("__name__", "a"));
+        var samples = new List<(long T, ulong Bits)>();
+        for (long t = 0; t < 300_000; t += 1_000)
+        {
+            Assert.Equal(AppendError.None, storage.Head.Append(series, t, t / 1000.0));
+            samples.Add((t, BitConverter.DoubleToUInt64Bits(t / 1000.0)));
+        }
+
+        await storage.MaintainAsync();
+        Assert.NotEmpty(storage.Blocks.Blocks);
+        foreach (var block in storage.Blocks.Blocks)
+        {
+            Assert.Equal([(ChunkEncoding)encoding], EncodingCounts(block).Keys);
+        }
+
+        using var querier = storage.Querier();
+        Assert.Equal(Describe([(L("__name__", "a"), samples)]), Describe(Read(querier, long.MinValue, long.MaxValue)));
+        Assert.Equal(ChunkEncoding.VigilDecimal, new LocalStorageOptions(temp.Path, 0).BlockChunkEncoding); // the default
+    }
+
     [Fact]
     public void An_unknown_encoding_byte_is_reported_as_corrupt()
     {
