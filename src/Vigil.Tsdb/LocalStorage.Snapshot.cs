@@ -50,7 +50,7 @@ internal sealed partial class LocalStorage
         if (!skipHead && maxt != long.MinValue)
         {
             // The head's whole range, maximum exclusive as a block's (Prometheus's RangeHead(mint, maxt+1)).
-            BlockWriter.Write(directory, Head.ChunksInRange(mint, maxt + 1), mint, maxt + 1);
+            BlockWriter.Write(directory, Head.ChunksInRange(mint, maxt + 1), mint, maxt + 1, Options.BlockWrite);
         }
     }
 

@@ -1,4 +1,5 @@
 using Vigil.Tsdb.Blocks;
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Feed;
 using Vigil.Tsdb.Querying;
 using Vigil.Tsdb.Storage;
@@ -17,6 +18,15 @@ internal sealed record LocalStorageOptions(string Directory, long OutOfOrderTime
 
     /// <summary>The head's chunk range, which is also the span of a block cut from it (2 h, as Prometheus).</summary>
     public long ChunkRangeMs { get; init; } = HeadOptions.DefaultChunkRange;
+
+    /// <summary>
+    /// <c>block_chunk_encoding</c>: the chunks of blocks cut from the head and of compacted blocks. Vigil-decimal
+    /// by default (issue 5's bytes-per-sample target); XOR keeps blocks readable by Prometheus's tools.
+    /// </summary>
+    public ChunkEncoding BlockChunkEncoding { get; init; } = ChunkEncoding.VigilDecimal;
+
+    /// <summary>How blocks are written, from <see cref="BlockChunkEncoding"/>.</summary>
+    internal BlockWriteOptions BlockWrite => new() { Encoding = BlockChunkEncoding };
 }
 
 /// <summary>What maintenance did; counted for the self-metrics.</summary>
@@ -73,7 +83,7 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
         Options = options;
         _log = log ?? (_ => { });
         Blocks = BlockDirectory.Open(options.Directory, message => _log("tsdb: " + message));
-        _compactor = new Compactor(Blocks);
+        _compactor = new Compactor(Blocks, new CompactorOptions { Write = options.BlockWrite });
         Head = new Head(new HeadOptions
         {
             OutOfOrderTimeWindow = options.OutOfOrderTimeWindowMs,
@@ -209,7 +219,7 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
 
         _cutBefore = maxt;
         Head.RaiseMinValidTime(maxt);
-        var block = Blocks.WriteBlock(Head.ChunksInRange(mint, maxt), mint, maxt);
+        var block = Blocks.WriteBlock(Head.ChunksInRange(mint, maxt), mint, maxt, Options.BlockWrite);
         Head.TruncateBefore(maxt);
         if (block is not null)
         {

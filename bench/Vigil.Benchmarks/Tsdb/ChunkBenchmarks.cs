@@ -81,14 +81,14 @@ public class ChunkBenchmarks
         return sum;
     }
 
-    internal static (long[] Timestamps, double[] Values) Generate(string series)
+    internal static (long[] Timestamps, double[] Values) Generate(string series, int samples = Samples)
     {
         var rng = new Random(5); // fixed: every run measures the same data
-        var timestamps = new long[Samples];
-        var values = new double[Samples];
+        var timestamps = new long[samples];
+        var values = new double[samples];
         long t = 1_700_000_000_000;
         double v = series == "gauge" ? 21.5 : 0;
-        for (int i = 0; i < Samples; i++)
+        for (int i = 0; i < samples; i++)
         {
             switch (series)
             {

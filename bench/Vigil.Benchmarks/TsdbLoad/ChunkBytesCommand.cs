@@ -32,8 +32,11 @@ internal static class ChunkBytesCommand
         var count = new long[models.Length];
         var bytes120 = new long[models.Length];
         var bytes480 = new long[models.Length];
+        var vigil480 = new long[models.Length];
+        var best480 = new long[models.Length];
         var values = new double[rounds];
         using var chunk = new XorChunk();
+        using var encoder = new VigilChunkEncoder();
         for (int i = 0; i < series; i++)
         {
             for (int r = 0; r < rounds; r++)
@@ -45,10 +48,13 @@ internal static class ChunkBytesCommand
             count[m]++;
             bytes120[m] += Encoded(chunk, values, step, 120);
             bytes480[m] += Encoded(chunk, values, step, 480);
+            var (vigil, best) = EncodedVigil(encoder, chunk, values, step, 480);
+            vigil480[m] += vigil;
+            best480[m] += best;
         }
 
-        Console.WriteLine(FormattableString.Invariant($"{series} series x {rounds} samples at {step} ms (tsdb.sh's data), XOR chunk bytes per sample:"));
-        Console.WriteLine("model          series %   B/sample @120   B/sample @480   share of bytes @480");
+        Console.WriteLine(FormattableString.Invariant($"{series} series x {rounds} samples at {step} ms (tsdb.sh's data), chunk bytes per sample:"));
+        Console.WriteLine("model          series %   XOR @120   XOR @480   vigil @480   smaller @480   share of XOR bytes @480");
         long total480 = bytes480.Sum();
         for (int m = 0; m < models.Length; m++)
         {
@@ -59,11 +65,12 @@ internal static class ChunkBytesCommand
 
             double samples = count[m] * (double)rounds;
             Console.WriteLine(FormattableString.Invariant(
-                $"{models[m],-14} {100.0 * count[m] / series,8:F1} {bytes120[m] / samples,15:F3} {bytes480[m] / samples,15:F3} {100.0 * bytes480[m] / total480,20:F1}%"));
+                $"{models[m],-14} {100.0 * count[m] / series,8:F1} {bytes120[m] / samples,10:F3} {bytes480[m] / samples,10:F3} {vigil480[m] / samples,12:F3} {best480[m] / samples,14:F3} {100.0 * bytes480[m] / total480,24:F1}%"));
         }
 
         double all = series * (double)rounds;
-        Console.WriteLine(FormattableString.Invariant($"{"all",-14} {100.0,8:F1} {bytes120.Sum() / all,15:F3} {total480 / all,15:F3} {100.0,20:F1}%"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"{"all",-14} {100.0,8:F1} {bytes120.Sum() / all,10:F3} {total480 / all,10:F3} {vigil480.Sum() / all,12:F3} {best480.Sum() / all,14:F3} {100.0,24:F1}%"));
         return Task.FromResult(0);
     }
 
@@ -82,5 +89,30 @@ internal static class ChunkBytesCommand
         }
 
         return bytes;
+    }
+
+    /// <summary>Bytes of vigil-decimal chunks, and of the smaller of vigil and XOR per chunk.</summary>
+    private static (long Vigil, long Best) EncodedVigil(VigilChunkEncoder encoder, XorChunk chunk, double[] values, long step, int perChunk)
+    {
+        long vigil = 0, best = 0;
+        Span<long> timestamps = stackalloc long[perChunk];
+        Span<ulong> bits = stackalloc ulong[perChunk];
+        for (int start = 0; start < values.Length; start += perChunk)
+        {
+            int n = Math.Min(values.Length, start + perChunk) - start;
+            chunk.Reset();
+            for (int i = 0; i < n; i++)
+            {
+                timestamps[i] = (start + i) * step;
+                bits[i] = BitConverter.DoubleToUInt64Bits(values[start + i]);
+                chunk.Append(timestamps[i], values[start + i]);
+            }
+
+            int size = encoder.Encode(timestamps[..n], bits[..n]).Length;
+            vigil += size;
+            best += Math.Min(size, chunk.Bytes.Length);
+        }
+
+        return (vigil, best);
     }
 }

@@ -29,7 +29,9 @@
 //    (Prometheus's among them) answer label names and values from the postings offset table. Their TOC entries
 //    are 0, which index.md defines as "the section does not exist".
 // 2. No tombstones file: Vigil has no delete API yet. Prometheus reads a missing tombstones file as "none".
-// 3. Only XOR chunks (encoding 1): a chunk of any other encoding is reported as unsupported, naming file and offset.
+// 3. Chunks are XOR (encoding 1, Prometheus's) or vigil-decimal (0x80, VigilChunkEncoder), which Prometheus's
+//    readers refuse: storage.block_chunk_encoding picks (vigil by default, for issue 5's bytes per sample; xor
+//    for blocks read by Prometheus's tools). Any other encoding is reported as unsupported, naming file and offset.
 // 4. Series are ordered by Labels.Compare (ordinal UTF-16), Prometheus's by bytes (UTF-8). They agree unless a
 //    label holds characters above U+FFFF next to ones in U+E000..U+FFFF; the reader re-sorts a block that
 //    disagrees, so query results stay sorted either way.

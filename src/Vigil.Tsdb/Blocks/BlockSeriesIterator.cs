@@ -5,13 +5,13 @@ namespace Vigil.Tsdb.Blocks;
 
 /// <summary>
 /// Iterates one block series in [mint, maxt]: its chunks one after another, each resolved in the mapped segments
-/// (bounds and CRC checked) and decoded by one reused <see cref="XorIterator"/>. Allocates nothing per sample or
-/// per chunk, and nothing at all when reused through <see cref="ISeries.Iterator"/>. <see cref="Seek"/> skips whole
+/// (bounds and CRC checked) and decoded by one reused <see cref="EncodedChunkIterator"/> (XOR or vigil-decimal).
+/// Allocates nothing per sample or per chunk, and nothing at all when reused through <see cref="ISeries.Iterator"/>. <see cref="Seek"/> skips whole
 /// chunks by their end time without touching their bytes.
 /// </summary>
 internal sealed class BlockSeriesIterator : ISampleIterator
 {
-    private readonly XorIterator _chunk = new();
+    private readonly EncodedChunkIterator _chunk = new();
     private ChunkSegmentReader? _reader;
     private ReadOnlyMemory<ChunkMeta> _metas;
     private long _mint;
@@ -106,7 +106,8 @@ internal sealed class BlockSeriesIterator : ISampleIterator
         }
 
         _index = index;
-        _chunk.Reset(_reader!.Chunk(metas[index].Ref));
+        var bytes = _reader!.Chunk(metas[index].Ref, out var encoding);
+        _chunk.Reset(encoding, bytes);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Storage;
 using Vigil.Wal;
 
@@ -16,6 +17,12 @@ internal sealed record BlockWriteOptions
 
     /// <summary>Size at which a chunk segment is cut; default 512 MiB, as Prometheus. Tests use small ones.</summary>
     public long ChunkSegmentSize { get; init; } = BlockFormat.DefaultChunkSegmentSize;
+
+    /// <summary>
+    /// The chunks' encoding: XOR by default here, so a block stays readable by Prometheus's tools unless the
+    /// caller (the storage's <c>block_chunk_encoding</c>, default vigil) asks for vigil-decimal.
+    /// </summary>
+    public ChunkEncoding Encoding { get; init; } = ChunkEncoding.Xor;
 }
 
 /// <summary>
@@ -55,7 +62,7 @@ internal static class BlockWriter
         try
         {
             Directory.CreateDirectory(temporary);
-            var stats = WriteFiles(temporary, series, minTime, maxTime, options.ChunkSegmentSize);
+            var stats = WriteFiles(temporary, series, minTime, maxTime, options);
             if (stats.NumSeries == 0)
             {
                 Directory.Delete(temporary, recursive: true);
@@ -78,12 +85,13 @@ internal static class BlockWriter
         }
     }
 
-    private static BlockStats WriteFiles(string directory, IEnumerable<SeriesChunks> series, long minTime, long maxTime, long segmentSize)
+    private static BlockStats WriteFiles(string directory, IEnumerable<SeriesChunks> series, long minTime, long maxTime, BlockWriteOptions options)
     {
         var kept = new List<(Labels Labels, ChunkMeta[] Chunks)>();
         var symbols = new HashSet<string>(StringComparer.Ordinal);
         long samples = 0, chunkCount = 0;
-        using (var chunks = new ChunkSegmentWriter(Path.Combine(directory, BlockFormat.ChunksDirectoryName), segmentSize))
+        using var transcoder = new ChunkTranscoder(options.Encoding);
+        using (var chunks = new ChunkSegmentWriter(Path.Combine(directory, BlockFormat.ChunksDirectoryName), options.ChunkSegmentSize))
         {
             Labels? previous = null;
             foreach (var s in series)
@@ -109,7 +117,8 @@ internal static class BlockWriter
                             $"a chunk of {s.Labels} holds [{chunk.MinTime}, {chunk.MaxTime}], outside the block's [{minTime}, {maxTime})", nameof(series));
                     }
 
-                    metas[i] = new ChunkMeta(chunk.MinTime, chunk.MaxTime, chunks.Write(chunk.Bytes.Span));
+                    var bytes = transcoder.Transcode(chunk, out var encoding);
+                    metas[i] = new ChunkMeta(chunk.MinTime, chunk.MaxTime, chunks.Write(bytes, encoding));
                     samples += chunk.SampleCount;
                 }
 

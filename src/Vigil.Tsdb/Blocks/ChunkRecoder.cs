@@ -11,14 +11,14 @@ namespace Vigil.Tsdb.Blocks;
 internal sealed class ChunkRecoder
 {
     private readonly List<(long T, ulong Bits, int Source)> _samples = [];
-    private readonly XorIterator _iterator = new();
+    private readonly EncodedChunkIterator _iterator = new();
 
     public int Count => _samples.Count;
 
     /// <summary>Adds the samples of <paramref name="chunk"/> in [<paramref name="mint"/>, <paramref name="maxt"/>] (inclusive) from source <paramref name="source"/>.</summary>
-    public void AddChunk(ReadOnlyMemory<byte> chunk, long mint, long maxt, int source)
+    public void AddChunk(ReadOnlyMemory<byte> chunk, long mint, long maxt, int source, ChunkEncoding encoding = ChunkEncoding.Xor)
     {
-        _iterator.Reset(chunk);
+        _iterator.Reset(encoding, chunk);
         while (_iterator.Next())
         {
             var (t, v) = _iterator.At();

@@ -66,12 +66,15 @@ internal sealed class ChunkSegmentReader : IDisposable
         }
     }
 
+    /// <summary>The bytes (header included) of the chunk <paramref name="chunkRef"/> points at; see <see cref="Chunk(ulong, out ChunkEncoding)"/>.</summary>
+    public ReadOnlyMemory<byte> Chunk(ulong chunkRef) => Chunk(chunkRef, out _);
+
     /// <summary>
-    /// The XOR chunk (header included) that <paramref name="chunkRef"/> points at. Throws
+    /// The chunk (header included) that <paramref name="chunkRef"/> points at, and its encoding. Throws
     /// <see cref="CorruptBlockException"/>, naming the segment and offset, when the ref points outside a segment,
-    /// the chunk is not XOR, or its CRC does not match.
+    /// the encoding is neither XOR nor vigil-decimal, or its CRC does not match.
     /// </summary>
-    public ReadOnlyMemory<byte> Chunk(ulong chunkRef)
+    public ReadOnlyMemory<byte> Chunk(ulong chunkRef, out ChunkEncoding encoding)
     {
         int segment = (int)(chunkRef >> 32);
         int offset = (int)(uint)chunkRef;
@@ -107,9 +110,10 @@ internal sealed class ChunkSegmentReader : IDisposable
             ThrowCorrupt(segment, offset, "chunk CRC mismatch");
         }
 
-        if (encodedAndData[0] != (byte)ChunkEncoding.Xor)
+        encoding = (ChunkEncoding)encodedAndData[0];
+        if (encoding is not (ChunkEncoding.Xor or ChunkEncoding.VigilDecimal))
         {
-            ThrowCorrupt(segment, offset, $"unsupported chunk encoding {encodedAndData[0]} (only XOR, 1, is read)");
+            ThrowCorrupt(segment, offset, $"unsupported chunk encoding {encodedAndData[0]} (XOR, 1, and vigil-decimal, 128, are read)");
         }
 
         return memory.Slice(encodingAt + 1, dataLength);

@@ -34,11 +34,11 @@ internal sealed class ChunkSegmentWriter : IDisposable
     /// <summary>Segments written so far.</summary>
     public int SegmentCount => _segmentIndex + 1;
 
-    /// <summary>Appends one XOR chunk (its bytes, header included) and returns its ref.</summary>
-    public ulong Write(ReadOnlySpan<byte> data)
+    /// <summary>Appends one chunk (its bytes, header included) in <paramref name="encoding"/> and returns its ref.</summary>
+    public ulong Write(ReadOnlySpan<byte> data, ChunkEncoding encoding = ChunkEncoding.Xor)
     {
         int lengthBytes = Varint.WriteUvarint(_frame, (ulong)data.Length);
-        _frame[lengthBytes] = (byte)ChunkEncoding.Xor;
+        _frame[lengthBytes] = (byte)encoding;
         long size = lengthBytes + 1 + data.Length + 4;
 
         // A chunk never spans segments; a chunk larger than a whole segment still gets one of its own.

@@ -168,7 +168,8 @@ internal sealed class Compactor
             foreach (var meta in metas)
             {
                 ordered &= chunks.Count == 0 || meta.MinTime > chunks[^1].MaxTime;
-                chunks.Add(new ChunkData(meta.MinTime, meta.MaxTime, sources[source].Chunks.Chunk(meta.Ref)));
+                var bytes = sources[source].Chunks.Chunk(meta.Ref, out var encoding);
+                chunks.Add(new ChunkData(meta.MinTime, meta.MaxTime, bytes, encoding));
             }
         }
 
@@ -182,7 +183,8 @@ internal sealed class Compactor
         {
             foreach (var meta in metas)
             {
-                recoder.AddChunk(chunks[n++].Bytes, long.MinValue, long.MaxValue, source);
+                var chunk = chunks[n++];
+                recoder.AddChunk(chunk.Bytes, long.MinValue, long.MaxValue, source, chunk.Encoding);
             }
         }
 

@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Blocks;
@@ -9,12 +10,13 @@ namespace Vigil.Tsdb.Blocks;
 internal readonly record struct ChunkMeta(long MinTime, long MaxTime, ulong Ref);
 
 /// <summary>
-/// One XOR chunk to be written into a block: its bytes (header included, as <see cref="Chunks.XorChunk.Bytes"/>
-/// gives them) and the timestamps of its first and last sample.
+/// One chunk to be written into a block: its bytes (header included, as <see cref="XorChunk.Bytes"/> gives them),
+/// the timestamps of its first and last sample, and its encoding (the head's chunks are XOR; a block's may be
+/// <see cref="ChunkEncoding.VigilDecimal"/>).
 /// </summary>
-internal readonly record struct ChunkData(long MinTime, long MaxTime, ReadOnlyMemory<byte> Bytes)
+internal readonly record struct ChunkData(long MinTime, long MaxTime, ReadOnlyMemory<byte> Bytes, ChunkEncoding Encoding = ChunkEncoding.Xor)
 {
-    /// <summary>The sample count from the chunk's 2-byte header.</summary>
+    /// <summary>The sample count from the chunk's 2-byte header (both encodings start with it).</summary>
     public int SampleCount => Bytes.Length >= 2 ? (Bytes.Span[0] << 8) | Bytes.Span[1] : 0;
 }
 

@@ -7,6 +7,12 @@ internal enum ChunkEncoding : byte
 
     /// <summary>Gorilla XOR float samples: <see cref="XorChunk"/>.</summary>
     Xor = 1,
+
+    /// <summary>
+    /// Vigil's own block encoding, <see cref="VigilChunkEncoder"/>: decimal mantissas and delta varints, Brotli'd.
+    /// Prometheus refuses encodings it does not know, so blocks holding it are Vigil-only (issue 5's bytes target).
+    /// </summary>
+    VigilDecimal = 0x80,
 }
 
 /// <summary>A chunk's bytes do not decode: truncated, or not the encoding they claim.</summary>

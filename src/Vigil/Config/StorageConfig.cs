@@ -1,4 +1,5 @@
 using Vigil.Common.Config;
+using Vigil.Tsdb.Chunks;
 
 namespace Vigil.Config;
 
@@ -23,6 +24,12 @@ internal sealed record StorageConfig
     /// <summary><c>out_of_order_time_window</c>: how far behind a series' newest sample a sample may arrive; default 0 (reject).</summary>
     public TimeSpan OutOfOrderTimeWindow { get; init; }
 
+    /// <summary>
+    /// <c>block_chunk_encoding</c>: <c>vigil</c> (default) or <c>xor</c>, the chunk encoding of the blocks Vigil
+    /// writes. Vigil reads both, so it can change at any restart; only <c>xor</c> blocks open in Prometheus's tools.
+    /// </summary>
+    public ChunkEncoding BlockChunkEncoding { get; init; } = ChunkEncoding.VigilDecimal;
+
     public static StorageConfig Parse(ConfigMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -32,6 +39,12 @@ internal sealed record StorageConfig
             RetentionTime = map.Duration("retention_time", Default.RetentionTime),
             RetentionSize = map.Bytes("retention_size", Default.RetentionSize),
             OutOfOrderTimeWindow = map.Duration("out_of_order_time_window", Default.OutOfOrderTimeWindow),
+            BlockChunkEncoding = map.String("block_chunk_encoding", "vigil") switch
+            {
+                "vigil" => ChunkEncoding.VigilDecimal,
+                "xor" => ChunkEncoding.Xor,
+                var other => throw map.Error("block_chunk_encoding", $"'{other}' is not one of vigil, xor"),
+            },
         };
         map.RejectUnknownKeys();
         if (result.RetentionSize < 0)

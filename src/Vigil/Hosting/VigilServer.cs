@@ -46,7 +46,10 @@ internal sealed class VigilServer : IAsyncDisposable
                     Path.Combine(DataDirectory, "tsdb"),
                     (long)config.Storage.OutOfOrderTimeWindow.TotalMilliseconds,
                     (long)config.Storage.RetentionTime.TotalMilliseconds,
-                    config.Storage.RetentionSize),
+                    config.Storage.RetentionSize)
+                {
+                    BlockChunkEncoding = config.Storage.BlockChunkEncoding,
+                },
                 message => log.LogInformation("{Message}", message));
             _tsdbMetrics = new TsdbMetrics(_processScope, Storage);
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Vigil.Tsdb.Chunks;
 using Vigil.IntegrationTests.Infrastructure;
 using Vigil.Tsdb;
 using Vigil.Tsdb.Blocks;
@@ -38,7 +39,8 @@ public sealed class PromtoolBlockTests
             }
 
             // Two segments: promtool must follow chunk refs into the second file.
-            var options = new BlockWriteOptions { ChunkSegmentSize = 1024 };
+            // XOR explicitly: promtool refuses vigil-decimal chunks (Vigil's storage default).
+            var options = new BlockWriteOptions { ChunkSegmentSize = 1024, Encoding = ChunkEncoding.Xor };
             var meta = BlockWriter.Write(dir.Path, head.ChunksInRange(Start, Start + (2 * 3_600_000)), Start, Start + (2 * 3_600_000), options)!;
             Assert.True(Directory.GetFiles(Path.Combine(dir.Path, meta.Ulid.ToString(), "chunks")).Length > 1);
 

@@ -40,19 +40,22 @@ public sealed class VigilConfigErrorTests
         Check("storage:\n  retention: 1d\n", "storage.retention", 2, "unknown key 'retention'");
         Check("storage:\n  retention_size: -1\n", "storage.retention_size", 2);
         Check("storage:\n  out_of_order_time_window: soon\n", "storage.out_of_order_time_window", 2);
+        Check("storage:\n  block_chunk_encoding: gorilla\n", "storage.block_chunk_encoding", 2, "'gorilla' is not one of vigil, xor");
     }
 
     [Fact]
     public void StorageKeysParse()
     {
-        var config = VigilConfig.Parse("storage:\n  enabled: false\n  retention_time: 30d\n  retention_size: 10GiB\n  out_of_order_time_window: 10m\n", "vigil.yml");
+        var config = VigilConfig.Parse("storage:\n  enabled: false\n  retention_time: 30d\n  retention_size: 10GiB\n  out_of_order_time_window: 10m\n  block_chunk_encoding: xor\n", "vigil.yml");
         Assert.Equal(new StorageConfig
         {
             Enabled = false,
             RetentionTime = TimeSpan.FromDays(30),
             RetentionSize = 10L << 30,
             OutOfOrderTimeWindow = TimeSpan.FromMinutes(10),
+            BlockChunkEncoding = Vigil.Tsdb.Chunks.ChunkEncoding.Xor,
         }, config.Storage);
+        Assert.Equal(Vigil.Tsdb.Chunks.ChunkEncoding.VigilDecimal, StorageConfig.Default.BlockChunkEncoding);
         Assert.Equal(StorageConfig.Default, VigilConfig.Parse("", "vigil.yml").Storage);
     }
 

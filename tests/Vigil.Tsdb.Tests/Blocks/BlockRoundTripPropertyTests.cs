@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vigil.Tsdb.Blocks;
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Storage;
 using Xunit.Abstractions;
 using static Vigil.Tsdb.Tests.BlockTests.BlockKit;
@@ -54,7 +55,11 @@ public sealed class BlockRoundTripPropertyTests(ITestOutputHelper output)
 
         long mint = rng.Next(-100, 3000);
         long maxt = mint + rng.Next(1, 8000);
-        var write = new BlockWriteOptions { ChunkSegmentSize = rng.Next(2) == 0 ? 300 : BlockFormat.DefaultChunkSegmentSize };
+        var write = new BlockWriteOptions
+        {
+            ChunkSegmentSize = rng.Next(2) == 0 ? 300 : BlockFormat.DefaultChunkSegmentSize,
+            Encoding = rng.Next(2) == 0 ? ChunkEncoding.Xor : ChunkEncoding.VigilDecimal,
+        };
         var meta = BlockWriter.Write(directory, head.ChunksInRange(mint, maxt), mint, maxt, write);
         using var headQuerier = head.Querier();
         var inRange = Read(headQuerier, mint, maxt - 1);
