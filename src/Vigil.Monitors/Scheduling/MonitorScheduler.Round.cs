@@ -188,6 +188,8 @@ internal sealed partial class MonitorScheduler
         using var lease = _output.TryOpen(definition.Instance);
         if (lease is null)
         {
+            // Not silent (CONVENTIONS: whatever is dropped is counted): the round's samples are lost.
+            Metrics.Dropped.Inc();
             return;
         }
 
