@@ -42,6 +42,24 @@ public sealed class PrometheusMonitorApiTests
         Assert.Equal(1, series[Up]);
     }
 
+    [Fact]
+    public async Task TheTestEndpointShowsTheScrapedSamples()
+    {
+        await using var server = new ExpositionServer("demo_requests_total{code=\"200\"} 5\ndemo_ratio +Inf\n");
+        await using var api = await MonitorApi.StartAsync();
+        var (status, body) = await api.SendAsync(HttpMethod.Post, "/api/v1/monitors/test", $$$"""
+            {"name": "once", "app": "prometheus", "params": {"url": "{{{server.Url}}}"}}
+            """);
+        Assert.Equal(200, status);
+        Assert.Equal("up", (string?)body["status"]);
+        var samples = body["samples"]!.AsArray();
+        Assert.Equal(2, samples.Count);
+        Assert.Equal("200", (string?)samples[0]!["labels"]!["code"]);
+        Assert.Equal("once", (string?)samples[0]!["labels"]!["monitor"]);
+        Assert.Equal("5", (string?)samples[0]!["value"]);
+        Assert.Equal("+Inf", (string?)samples[1]!["value"]);
+    }
+
     private static bool IsStale(double value) => BitConverter.DoubleToUInt64Bits(value) == 0x7ff0000000000002;
 
     private static async Task<Dictionary<string, double>> WaitForWalAsync(MonitorApi api, Func<Dictionary<string, double>, bool> done)
