@@ -26,10 +26,14 @@ internal sealed class CollectionRows
 
     internal IReadOnlyList<GroupRows> Groups => _groups;
 
+    /// <summary>Samples of series the template does not declare (a scraped endpoint's), written as they are named.</summary>
+    public SeriesSamples Samples { get; } = new();
+
     /// <summary>Starts a round with the groups <paramref name="isDue"/> selects.</summary>
     public void Reset(Func<MetricsGroup, bool> isDue)
     {
         FailureReason = FailureMessage = null;
+        Samples.Clear();
         foreach (var group in _groups)
         {
             group.Reset(isDue(group.Group));

@@ -24,8 +24,10 @@ internal interface ICollector
 /// <summary>What a collector gets for one round.</summary>
 internal sealed class CollectContext
 {
-    public CollectContext(MonitorDefinition monitor, MonitorTemplate template, CollectionRows rows, ConnectionLeases leases, TimeSpan timeout)
+    /// <param name="series">The monitor's series cache for <see cref="CollectionRows.Samples"/>; a one-off round (tests, the test endpoint) gets its own.</param>
+    public CollectContext(MonitorDefinition monitor, MonitorTemplate template, CollectionRows rows, ConnectionLeases leases, TimeSpan timeout, MonitorSeriesCache? series = null)
     {
+        Series = series ?? new MonitorSeriesCache(MonitorSeriesCache.BaseLabels(monitor));
         Monitor = monitor;
         Template = template;
         Rows = rows;
@@ -40,6 +42,9 @@ internal sealed class CollectContext
     public CollectionRows Rows { get; }
 
     public ConnectionLeases Leases { get; }
+
+    /// <summary>Resolves the series a collector adds to <see cref="CollectionRows.Samples"/>.</summary>
+    public MonitorSeriesCache Series { get; }
 
     /// <summary>The round's hard timeout; the token given with the context fires at it.</summary>
     public TimeSpan Timeout { get; }

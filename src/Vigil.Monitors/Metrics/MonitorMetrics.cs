@@ -19,6 +19,9 @@ internal sealed class MonitorMetrics
         Failure = scope.Child(collections, "failure");
         Timeout = scope.Child(collections, "timeout");
         Skipped = scope.Child(collections, "skipped");
+        Dropped = scope.Counter(
+            "vigil_monitor_rounds_dropped_total",
+            "Rounds whose samples were not written because the monitor's instance was not running (stopping, reloading or removed).");
         Lateness = scope.Histogram(
             "vigil_monitor_schedule_lateness_seconds",
             "How long after its due time a collection started (waiting for a tick and a concurrency slot).",
@@ -37,6 +40,8 @@ internal sealed class MonitorMetrics
     public Counter Timeout { get; }
 
     public Counter Skipped { get; }
+
+    public Counter Dropped { get; }
 
     public Histogram Lateness { get; }
 

@@ -17,8 +17,9 @@ internal sealed partial class MonitorScheduler
         try
         {
             once.Rows.Reset(_ => true);
+            once.Writer.Cache.BeginRound();
             var started = Stopwatch.GetTimestamp();
-            var (reason, error) = await CollectAsync(once, monitor, template, once.Rows).ConfigureAwait(false);
+            var (reason, error) = await CollectAsync(once, monitor, template, once.Rows, once.Writer.Cache).ConfigureAwait(false);
             return new CollectionOutcome(reason, error, Stopwatch.GetElapsedTime(started), once.Rows);
         }
         finally

@@ -73,8 +73,9 @@ internal sealed partial class MonitorScheduler
 
         var startMs = NowMs();
         rows.Reset(group => IsGroupDue(monitor, template, group, startMs, definition.Interval));
+        writer.Cache.BeginRound();
         var started = Stopwatch.GetTimestamp();
-        var (reason, error) = await CollectAsync(monitor, definition, template, rows).ConfigureAwait(false);
+        var (reason, error) = await CollectAsync(monitor, definition, template, rows, writer.Cache).ConfigureAwait(false);
         var duration = Stopwatch.GetElapsedTime(started);
         if (monitor.IsStopped)
         {
@@ -121,7 +122,8 @@ internal sealed partial class MonitorScheduler
     }
 
     /// <returns>The error reason and message, or (null, null) for a successful round.</returns>
-    private async Task<(string? Reason, string? Error)> CollectAsync(ScheduledMonitor monitor, MonitorDefinition definition, MonitorTemplate template, CollectionRows rows)
+    private async Task<(string? Reason, string? Error)> CollectAsync(
+        ScheduledMonitor monitor, MonitorDefinition definition, MonitorTemplate template, CollectionRows rows, MonitorSeriesCache series)
     {
         if (!_collectors.TryGetValue(template.Protocol, out var collector))
         {
@@ -131,7 +133,7 @@ internal sealed partial class MonitorScheduler
         var timeout = TimeoutOf(definition);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(monitor.Stopping);
         cts.CancelAfter(timeout);
-        var context = new CollectContext(definition, template, rows, monitor.Leases, timeout);
+        var context = new CollectContext(definition, template, rows, monitor.Leases, timeout, series);
         var collection = collector.CollectAsync(context, cts.Token);
         try
         {
@@ -186,6 +188,8 @@ internal sealed partial class MonitorScheduler
         using var lease = _output.TryOpen(definition.Instance);
         if (lease is null)
         {
+            // Not silent (CONVENTIONS: whatever is dropped is counted): the round's samples are lost.
+            Metrics.Dropped.Inc();
             return;
         }
 

@@ -12,7 +12,7 @@ namespace Vigil.Monitors.Scheduling;
 /// labels plus <c>monitor</c> and <c>app</c>. Series objects are built once per distinct label set and reused, so a
 /// steady monitor allocates nothing per sample; their WAL refs are dropped when the instance run changes.
 /// </summary>
-internal sealed class MonitorSeriesWriter
+internal sealed partial class MonitorSeriesWriter
 {
     private readonly (string Name, string Value)[] _base;
     private readonly ScrapedSeries _up;
@@ -25,18 +25,14 @@ internal sealed class MonitorSeriesWriter
 
     public MonitorSeriesWriter(MonitorDefinition monitor)
     {
-        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in monitor.Labels)
-        {
-            labels[name] = value;
-        }
-
-        labels["monitor"] = monitor.Name;
-        labels["app"] = monitor.App;
-        _base = [.. labels.Select(l => (l.Key, l.Value))];
+        _base = MonitorSeriesCache.BaseLabels(monitor);
+        Cache = new MonitorSeriesCache(_base);
         _up = Series("vigil_monitor_up", []);
         _duration = Series("vigil_monitor_collect_duration_seconds", []);
     }
+
+    /// <summary>The monitor's arbitrary series (a scraped endpoint's), labelled as this writer's.</summary>
+    public MonitorSeriesCache Cache { get; }
 
     /// <summary>Every series of the monitor so far (each is written in the round that creates it).</summary>
     public IReadOnlyList<ScrapedSeries> Written => _written;
@@ -54,6 +50,7 @@ internal sealed class MonitorSeriesWriter
                 series.Ref = 0;
             }
 
+            ForgetSampleRefs();
             _run = lease.Run;
         }
 
@@ -77,6 +74,8 @@ internal sealed class MonitorSeriesWriter
         {
             WriteRows(appender, timestampMs, rows);
         }
+
+        WriteSamples(appender, timestampMs, errorReason is null ? rows?.Samples : null);
     }
 
     /// <summary>Marks every written series stale (Prometheus's staleness marker); the writer is done after this.</summary>
@@ -88,15 +87,22 @@ internal sealed class MonitorSeriesWriter
             return;
         }
 
-        foreach (var series in _written)
+        if (!ReferenceEquals(_run, lease.Run))
         {
-            if (!ReferenceEquals(_run, lease.Run))
+            foreach (var series in _written)
             {
                 series.Ref = 0;
             }
 
+            ForgetSampleRefs();
+        }
+
+        foreach (var series in _written)
+        {
             lease.Appender.Append(series, timestampMs, StaleMarker.Value);
         }
+
+        WriteSamples(lease.Appender, timestampMs, null);
     }
 
     private void WriteRows(IScrapeAppender appender, long timestampMs, CollectionRows rows)

@@ -21,11 +21,14 @@ internal sealed class ScrapeClient : IDisposable
 
     private readonly ScrapeConfig _config;
     private readonly HttpClient _http;
+    private readonly IReadOnlyDictionary<string, string>? _headers;
 
-    public ScrapeClient(ScrapeConfig config)
+    /// <param name="headers">Extra request headers (a <c>prometheus</c> monitor's <c>headers</c> param); none for scrape jobs.</param>
+    public ScrapeClient(ScrapeConfig config, IReadOnlyDictionary<string, string>? headers = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         _config = config;
+        _headers = headers;
         _http = new HttpClient(HttpHandlerFactory.Create(config.HttpClient), disposeHandler: true)
         {
             // The per-request token below carries scrape_timeout; HttpClient's own timeout would hide the reason.
@@ -82,6 +85,14 @@ internal sealed class ScrapeClient : IDisposable
         {
             request.Version = HttpVersion.Version20;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
+
+        if (_headers is not null)
+        {
+            foreach ((string name, string value) in _headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);

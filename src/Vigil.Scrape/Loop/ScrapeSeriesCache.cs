@@ -43,6 +43,9 @@ internal sealed class ScrapeSeriesCache
     /// <summary>Distinct raw series remembered (tests and diagnostics).</summary>
     public int Count => _byRaw.Count;
 
+    /// <summary>Every output series held (a monitor resets their WAL refs when its instance's run changes).</summary>
+    public IEnumerable<ScrapedSeries> Series => _byLabels;
+
     /// <summary>
     /// The entry of the sample's series; <paramref name="added"/> is true when its output label set was new to
     /// this cache (Prometheus's scrape_series_added counts those).

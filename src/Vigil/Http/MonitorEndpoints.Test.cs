@@ -7,7 +7,9 @@ namespace Vigil.Http;
 
 /// <summary>
 /// <c>POST /api/v1/monitors/test</c>: the create body, collected once and not saved. Answers 200 with
-/// <c>{"status": "up"|"down", "reason", "error", "duration_seconds", "groups": [{"name", "rows": [{"labels", "values"}]}]}</c>;
+/// <c>{"status": "up"|"down", "reason", "error", "duration_seconds", "groups": [{"name", "rows": [{"labels", "values"}]}],
+/// "samples": [{"labels", "value"}]}</c> (samples: the series a template does not declare, e.g. a scraped page's, with
+/// the value as a string as Prometheus's API writes one, so NaN and ±Inf survive JSON);
 /// only the validation of the body is a 400. Values are measurements, so no param (secret or not) is echoed.
 /// </summary>
 internal static partial class MonitorEndpoints
@@ -30,8 +32,31 @@ internal static partial class MonitorEndpoints
             }
 
             json.WriteEndArray();
+            WriteSamples(json, outcome.Rows.Samples);
             json.WriteEndObject();
         }).ConfigureAwait(false);
+    }
+
+    private static void WriteSamples(Utf8JsonWriter json, Vigil.Monitors.Collectors.SeriesSamples samples)
+    {
+        json.WriteStartArray("samples"u8);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("labels"u8);
+            foreach (var (name, value) in samples[i].Series.Labels)
+            {
+                json.WriteString(name, value);
+            }
+
+            json.WriteEndObject();
+            var number = samples[i].Value;
+            json.WriteString("value"u8, double.IsPositiveInfinity(number) ? "+Inf" : double.IsNegativeInfinity(number) ? "-Inf"
+                : number.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteGroup(Utf8JsonWriter json, Vigil.Monitors.Collectors.CollectionRows.GroupRows group)

@@ -168,6 +168,21 @@ public sealed class MonitorSchedulerTests
         }
     }
 
+    [Fact]
+    public async Task RoundsWithoutARunningInstanceAreCounted()
+    {
+        await using var kit = new SchedulerKit((ctx, _) =>
+        {
+            ctx.Rows.Add("avail")!.Set("value", 1);
+            return Task.CompletedTask;
+        });
+        kit.Output.Closed = true;
+        kit.Scheduler.Schedule(SchedulerKit.Monitor("gone", TimeSpan.FromSeconds(1)), SchedulerKit.Template);
+        await WaitUntil(() => kit.Scheduler.Metrics.Dropped.Value >= 2, TimeSpan.FromSeconds(5));
+        Assert.True(kit.Scheduler.Metrics.Dropped.Value >= 2);
+        Assert.Empty(kit.Output.Samples);
+    }
+
     private static bool StaleMarkerBits(double value) => BitConverter.DoubleToUInt64Bits(value) == 0x7ff0000000000002;
 
     private static void InterlockedMax(ref int target, int value)

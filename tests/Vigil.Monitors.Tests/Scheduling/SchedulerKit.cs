@@ -82,7 +82,10 @@ internal sealed class SchedulerKit : IAsyncDisposable, IMonitorStatusSink
 
         public ConcurrentQueue<(string Series, long T, double V)> Samples { get; } = new();
 
-        public IMonitorAppendLease? TryOpen(string instance) => new Lease(this);
+        /// <summary>Set to act as an instance that is not running: no lease is given.</summary>
+        public bool Closed { get; set; }
+
+        public IMonitorAppendLease? TryOpen(string instance) => Closed ? null : new Lease(this);
 
         public List<(long T, double V)> Of(string series) => [.. Samples.Where(s => s.Series == series).Select(s => (s.T, s.V))];
 

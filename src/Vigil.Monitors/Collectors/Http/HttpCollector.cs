@@ -91,7 +91,7 @@ internal sealed partial class HttpCollector : ICollector
         }
     }
 
-    private static Uri ParseUrl(string? text) =>
+    internal static Uri ParseUrl(string? text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
             : throw new CollectException("config", $"'{text}' is not an http or https URL");

@@ -1,0 +1,63 @@
+using Vigil.Monitors.Model;
+using Vigil.Scrape.Loop;
+using Vigil.Scrape.Parsing;
+
+namespace Vigil.Monitors.Collectors;
+
+/// <summary>
+/// A monitor's arbitrary series: maps an exposed series to the stored one (its labels plus the monitor's, a clash
+/// kept as <c>exported_&lt;name&gt;</c> as Prometheus does without honor_labels), once per distinct series, by reusing
+/// the scrape loop's <see cref="ScrapeSeriesCache"/>. Owned by the monitor's series writer, which is replaced when
+/// the monitor's labels change, so a cached series never carries old labels. One round at a time uses it.
+/// </summary>
+internal sealed class MonitorSeriesCache
+{
+    private static readonly Uri NoUrl = new("http://monitor.invalid/");
+
+    private readonly ScrapeSeriesCache _cache;
+
+    /// <param name="baseLabels">The monitor's labels with <c>monitor</c> and <c>app</c>, sorted by name.</param>
+    public MonitorSeriesCache((string Name, string Value)[] baseLabels)
+    {
+        var target = new ScrapeTargetInfo(NoUrl, baseLabels, "", "", 0);
+        _cache = new ScrapeSeriesCache(target, honorLabels: false, [], default);
+    }
+
+    /// <summary>The labels every series of <paramref name="monitor"/> has: its own, then <c>monitor</c> and <c>app</c> (Vigil's win), sorted.</summary>
+    public static (string Name, string Value)[] BaseLabels(MonitorDefinition monitor)
+    {
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in monitor.Labels)
+        {
+            labels[name] = value;
+        }
+
+        labels["monitor"] = monitor.Name;
+        labels["app"] = monitor.App;
+        return [.. labels.Select(l => (l.Key, l.Value))];
+    }
+
+    /// <summary>The current round's number; series seen in it are marked with it.</summary>
+    public int Iteration { get; private set; }
+
+    /// <summary>Every series held (their WAL refs are reset when the instance's run changes).</summary>
+    public IEnumerable<ScrapedSeries> Series => _cache.Series;
+
+    public void BeginRound() => Iteration++;
+
+    /// <summary>The stored series of an exposed one; null when it was already seen this round (Prometheus keeps the first).</summary>
+    public ScrapedSeries? Resolve(ReadOnlySpan<byte> metricName, ExpositionLabels labels)
+    {
+        var series = _cache.Resolve(metricName, labels, Iteration, out _).Series;
+        if (series is null || series.AppendedIteration == Iteration)
+        {
+            return null;
+        }
+
+        series.AppendedIteration = Iteration;
+        return series;
+    }
+
+    /// <summary>After a successful round: forgets series unseen for two rounds, so a churning target does not grow us.</summary>
+    public void Sweep() => _cache.Sweep(Iteration);
+}
