@@ -125,7 +125,7 @@ internal static class SeriesValidator
     }
 
     // Insertion sort: label sets are small (typically under 20) and often already sorted, making this one pass.
-    internal static void SortByName(ReadOnlySpan<byte> buf, Span<LabelSlice> labels)
+    private static void SortByName(ReadOnlySpan<byte> buf, Span<LabelSlice> labels)
     {
         for (int i = 1; i < labels.Length; i++)
         {

@@ -7,9 +7,9 @@ namespace Vigil.RemoteWrite.Receive;
 /// Raw remote-write 1.0 label bytes -> the WAL series table's entry, keyed by a hash of those bytes alone.
 /// It keeps no copy of the labels: the table already holds every series' canonical bytes, and a second copy in
 /// the sender's encoding was ~0.15 KiB per series at 100k series (docs/benchmarks.md, issue 5, lever 1). An
-/// entry is its hash and table index (12 bytes) plus a slot. A hit is confirmed by sorting the request's decoded
-/// labels (one pass when the sender already sorts them) and comparing them with the table's canonical bytes, so a
-/// collision costs a miss (the full path), never a wrong ref. Not thread-safe: guarded by lock(wal.Series),
+/// entry is its hash and table index (12 bytes) plus a slot. A hit is confirmed by comparing the request's
+/// decoded labels, in order, with the table's canonical bytes, so a collision or a sender that does not sort
+/// its labels costs a miss (the full path), never a wrong ref. Not thread-safe: guarded by lock(wal.Series),
 /// like the table it points into; entries are never removed from the table, so indexes cannot go stale.
 /// </summary>
 internal sealed class RawLabelsCache
@@ -55,8 +55,8 @@ internal sealed class RawLabelsCache
         int slot = (int)hash & mask;
         for (; _slots[slot] != 0; slot = (slot + 1) & mask)
         {
-            // The same raw bytes may come back through the full path (a collision, a request racing another):
-            // the repeat check keeps the cache from growing with them.
+            // A sender whose labels are unsorted never gets a confirmed hit, so it would come back here on every
+            // request: the repeat check keeps the cache from growing with it.
             int entry = _slots[slot] - 1;
             if (_hashes[entry] == hash && _indexes[entry] == tableIndex)
             {
@@ -87,10 +87,6 @@ internal sealed class RawLabelsCache
         {
             return false;
         }
-
-        // Senders need not sort their labels: sorted here, as the full path does, or every series of such a sender
-        // would miss on every request (the old cache compared raw bytes, so order did not matter to it).
-        SeriesValidator.SortByName(request.Buffer.Span, labels);
 
         foreach (ref readonly var label in labels)
         {
