@@ -33,48 +33,28 @@ internal sealed class SeriesTable
 
     public ulong NextRef { get; private set; } = 1;
 
-    public bool TryGet(ReadOnlySpan<byte> canonicalLabels, out ulong seriesRef) => TryGet(canonicalLabels, out seriesRef, out _);
-
-    /// <param name="index">The series' position in the table (see <see cref="LabelsAt"/>), or -1.</param>
-    public bool TryGet(ReadOnlySpan<byte> canonicalLabels, out ulong seriesRef, out int index)
+    public bool TryGet(ReadOnlySpan<byte> canonicalLabels, out ulong seriesRef)
     {
         int slot = Find(canonicalLabels, _hasher(canonicalLabels));
-        index = _slots[slot] - 1;
-        seriesRef = index >= 0 ? _entries[index].Ref : 0;
-        return index >= 0;
+        int entry = _slots[slot] - 1;
+        seriesRef = entry >= 0 ? _entries[entry].Ref : 0;
+        return entry >= 0;
     }
 
     /// <summary>Assigns the next ref to new labels (copying the bytes), or returns the existing ref.</summary>
-    public ulong Add(ReadOnlySpan<byte> canonicalLabels) => Add(canonicalLabels, out _);
-
-    /// <param name="index">The series' position in the table, stable for the table's life (entries are never removed).</param>
-    public ulong Add(ReadOnlySpan<byte> canonicalLabels, out int index)
+    public ulong Add(ReadOnlySpan<byte> canonicalLabels)
     {
         ulong hash = _hasher(canonicalLabels);
         int slot = Find(canonicalLabels, hash);
         if (_slots[slot] != 0)
         {
-            index = _slots[slot] - 1;
-            return _entries[index].Ref;
+            return _entries[_slots[slot] - 1].Ref;
         }
 
         ulong seriesRef = NextRef++;
-        index = Count;
         Insert(slot, hash, seriesRef, canonicalLabels);
         return seriesRef;
     }
-
-    /// <summary>
-    /// The canonical labels of the series at <paramref name="index"/>, so another cache can key by hash alone and
-    /// confirm a hit against these bytes instead of keeping its own copy. Valid under the table's lock only.
-    /// </summary>
-    public ReadOnlySpan<byte> LabelsAt(int index)
-    {
-        ref readonly Entry e = ref _entries[index];
-        return _slabs[e.Slab].AsSpan(e.Offset, e.Length);
-    }
-
-    public ulong RefAt(int index) => _entries[index].Ref;
 
     /// <summary>Replay: records a ref read from the log. A label set seen again keeps its first ref.</summary>
     internal void AddExisting(ulong seriesRef, ReadOnlySpan<byte> canonicalLabels)

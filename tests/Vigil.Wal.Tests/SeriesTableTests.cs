@@ -64,29 +64,6 @@ public sealed class SeriesTableTests
     }
 
     [Fact]
-    public void Indexes_name_each_entry_for_its_whole_life()
-    {
-        var table = new SeriesTable();
-        table.AddExisting(40, Labels(0)); // a replayed ref: the index is the position, not the ref
-        ulong first = table.Add(Labels(1), out int index);
-        Assert.Equal(1, index);
-        Assert.Equal(41UL, first);
-        Assert.Equal(first, table.Add(Labels(1), out int again));
-        Assert.Equal(index, again);
-        for (int i = 2; i < 1_000; i++)
-        {
-            table.Add(Labels(i)); // rehashes past the first slots
-        }
-
-        Assert.True(table.TryGet(Labels(1), out ulong found, out int foundIndex));
-        Assert.Equal((first, index), (found, foundIndex));
-        Assert.Equal(Labels(1), table.LabelsAt(index).ToArray());
-        Assert.Equal(40UL, table.RefAt(0));
-        Assert.False(table.TryGet(Labels(5_000), out _, out int missing));
-        Assert.Equal(-1, missing);
-    }
-
-    [Fact]
     public void Stores_label_sets_larger_than_a_slab_quarter()
     {
         var table = new SeriesTable();

@@ -33,7 +33,7 @@ internal sealed partial class RemoteWriteReceiver
             for (var i = 0; i < series.Length; i++)
             {
                 ref readonly var s = ref series[i];
-                if (s.RawLabelsLength > 0 && _rawCache.TryGet(buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength), request, s, _wal.Series, out var seriesRef))
+                if (s.RawLabelsLength > 0 && _rawCache.TryGet(buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength), out var seriesRef))
                 {
                     context.Refs[i] = seriesRef;
                     context.KeyStarts[i] = Cached;
@@ -175,9 +175,9 @@ internal sealed partial class RemoteWriteReceiver
                 }
 
                 var key = context.Keys.AsSpan(context.KeyStarts[i], context.KeyLengths[i]);
-                if (!_wal.Series.TryGet(key, out var seriesRef, out var index))
+                if (!_wal.Series.TryGet(key, out var seriesRef))
                 {
-                    seriesRef = _wal.Series.Add(key, out index);
+                    seriesRef = _wal.Series.Add(key);
                     context.SeriesBatch.AddSeries(seriesRef, key);
                 }
 
@@ -185,7 +185,7 @@ internal sealed partial class RemoteWriteReceiver
                 ref readonly var s = ref series[i];
                 if (s.RawLabelsLength > 0)
                 {
-                    _rawCache.Add(buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength), index);
+                    _rawCache.AddExisting(seriesRef, buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength));
                 }
             }
 
