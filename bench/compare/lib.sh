@@ -78,6 +78,9 @@ wait_ready() {
     die "$name not ready at $url after 60 s"
 }
 
+# status_kib PID KEY: a /proc/PID/status field in KiB (VmRSS, VmHWM).
+status_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
+
 # cpu_ticks PID: utime + stime of the process (/proc/PID/stat fields 14 and 15; the name may hold spaces).
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 

@@ -66,7 +66,6 @@ on_exit() {
 trap on_exit EXIT
 trap 'exit 130' INT TERM
 
-status_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
 # Target names exactly as serve-targets spells them: t, then the number zero-padded to at least 4 digits.
 NAME_DIGITS=$((${#MONITORS} > 4 ? ${#MONITORS} : 4))

@@ -64,7 +64,6 @@ trap on_exit EXIT
 trap 'exit 130' INT TERM
 
 # ---- helpers -------------------------------------------------------------------------------------------
-status_kib() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 now() { date +%s.%N; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
