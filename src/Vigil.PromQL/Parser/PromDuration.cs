@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Vigil.PromQL;
@@ -79,41 +78,9 @@ internal static partial class PromDuration
 
     /// <summary>
     /// model.Duration's <c>String</c>: the largest units first, years and weeks only when they divide the whole
-    /// exactly (<c>90d</c>, not <c>12w6d</c>), <c>0s</c> for zero. Sub-millisecond parts are dropped.
+    /// exactly (<c>90d</c>, not <c>12w6d</c>), <c>0s</c> for zero; the config's formatter, which is the same function.
     /// </summary>
-    public static string Format(TimeSpan duration)
-    {
-        long ms = duration.Ticks / TimeSpan.TicksPerMillisecond;
-        if (ms == 0)
-        {
-            return "0s";
-        }
-
-        var sb = new StringBuilder();
-        Unit("y", MsPerYear, exact: true);
-        Unit("w", MsPerWeek, exact: true);
-        Unit("d", MsPerDay, exact: false);
-        Unit("h", MsPerHour, exact: false);
-        Unit("m", MsPerMinute, exact: false);
-        Unit("s", MsPerSecond, exact: false);
-        Unit("ms", 1, exact: false);
-        return sb.ToString();
-
-        void Unit(string name, long unitMs, bool exact)
-        {
-            if (exact && ms % unitMs != 0)
-            {
-                return;
-            }
-
-            long count = ms / unitMs;
-            if (count > 0)
-            {
-                sb.Append(count.ToString(CultureInfo.InvariantCulture)).Append(name);
-                ms -= count * unitMs;
-            }
-        }
-    }
+    public static string Format(TimeSpan duration) => Vigil.Common.Config.PromDuration.Format(duration);
 
     [GeneratedRegex("^(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex DurationRegex();
