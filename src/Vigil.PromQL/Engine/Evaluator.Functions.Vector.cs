@@ -77,7 +77,7 @@ internal sealed partial class Evaluator
         var order = new List<Labels>();
         foreach (var s in input.Vector)
         {
-            if (!TryParseGoFloat(s.Metric.Get("le"), out double upper))
+            if (!GoFloat.TryParse(s.Metric.Get("le"), out double upper))
             {
                 continue;
             }
@@ -124,30 +124,6 @@ internal sealed partial class Evaluator
         return StepValue.OfVector(MergeSameLabels(output));
     }
 
-    /// <summary>Go's <c>strconv.ParseFloat</c> for bucket bounds: numbers plus Inf/+Inf/-Inf/NaN in any case.</summary>
-    private static bool TryParseGoFloat(string text, out double value)
-    {
-        string t = text.TrimStart('+');
-        if (t.Equals("inf", StringComparison.OrdinalIgnoreCase) || t.Equals("infinity", StringComparison.OrdinalIgnoreCase))
-        {
-            value = text.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
-            return true;
-        }
-
-        if (t.Equals("-inf", StringComparison.OrdinalIgnoreCase) || t.Equals("-infinity", StringComparison.OrdinalIgnoreCase))
-        {
-            value = double.NegativeInfinity;
-            return true;
-        }
-
-        if (t.Equals("nan", StringComparison.OrdinalIgnoreCase))
-        {
-            value = double.NaN;
-            return true;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && text.Length > 0;
-    }
 
     private StepValue LabelReplace(Call call)
     {

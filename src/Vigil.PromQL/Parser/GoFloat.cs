@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vigil.Http;
+namespace Vigil.PromQL;
 
 /// <summary>
 /// Go's <c>strconv.ParseFloat(s, 64)</c> for decimal text: an optional sign, digits with <c>_</c> only between
