@@ -30,6 +30,18 @@ internal sealed class VigilPeer : IAsyncDisposable
         return new VigilPeer(process, port);
     }
 
+    /// <summary>
+    /// Waits (60 s at most, then fails) until the TSDB head has read <paramref name="samples"/> samples from the
+    /// default instance's WAL. Vigil acknowledges a write once the WAL holds it and feeds the head after that, so on a
+    /// loaded machine a query right after a push can see part of the data (a CI failure: "0 series"); Prometheus
+    /// appends to its head before it answers and needs no such wait.
+    /// </summary>
+    public Task WaitForHeadSamplesAsync(long samples) =>
+        RemoteWriteForwardingTests.WaitForAsync(
+            async () => RemoteWriteForwardingTests.Metric(await Client.GetStringAsync("/metrics"), "vigil_tsdb_wal_samples_total{instance=\"default\"}") >= samples,
+            TimeSpan.FromSeconds(60),
+            $"the head to read all {samples} pushed samples from the WAL");
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

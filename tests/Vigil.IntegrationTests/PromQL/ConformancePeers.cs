@@ -69,6 +69,11 @@ public sealed class ConformancePeers : IAsyncDisposable
 
         var clock = Stopwatch.StartNew();
         var (bodies, bytes) = await PushAsync(data);
+        if (_candidateVigil is not null)
+        {
+            await _candidateVigil.WaitForHeadSamplesAsync(data.SampleCount);
+        }
+
         await WaitForSameSeriesCountAsync(data);
         LoadSummary = string.Create(
             CultureInfo.InvariantCulture,

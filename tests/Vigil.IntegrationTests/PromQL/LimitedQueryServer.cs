@@ -80,6 +80,11 @@ internal sealed class LimitedQueryServer : IAsyncDisposable
         {
             await QueryClient.RemoteWriteAsync(BaseUrl, body);
         }
+
+        if (_vigil is not null)
+        {
+            await _vigil.WaitForHeadSamplesAsync(Data.SampleCount);
+        }
     }
 
     private static async ValueTask DisposeAllAsync(TempDir dir, PrometheusPeer? prometheus, VigilPeer? vigil)

@@ -90,7 +90,12 @@ public sealed class ScrapeWiringTests
 
         var wal = Read(vigil.WalDirectory());
         Assert.Contains(wal.Single(s => s.Key.Contains("removed_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
-        Assert.DoesNotContain(wal.Single(s => s.Key.Contains("kept_metric", StringComparison.Ordinal)).Value, v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
+        // The kept loop writes no stale marker of its own at the reload. A scrape that misses its 150 ms timeout on a
+        // loaded machine does mark the target's series stale (as Prometheus does, with up 0), so only markers beyond
+        // the failed scrapes count (a CI failure showed one such marker).
+        var keptStale = wal.Single(s => s.Key.Contains("kept_metric", StringComparison.Ordinal)).Value.Count(v => BitConverter.DoubleToUInt64Bits(v) == StaleBits);
+        var keptFailed = wal.Single(s => s.Key.StartsWith("{__name__=\"up\"", StringComparison.Ordinal) && s.Key.Contains(kept.Address, StringComparison.Ordinal)).Value.Count(v => v == 0);
+        Assert.True(keptStale <= keptFailed, $"kept_metric has {keptStale} stale markers, its target {keptFailed} failed scrapes");
     }
 
     /// <summary>One instance with job <c>demo</c> scraping <paramref name="targets"/> every 200ms.</summary>
