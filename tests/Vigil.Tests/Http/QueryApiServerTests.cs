@@ -12,7 +12,14 @@ public sealed class QueryApiServerTests
         await using var vigil = await TestVigil.StartAsync();
         var series = Payloads.Series(count: 3, samplesPerSeries: 4, startMs: 1_700_000_000_000);
         Assert.Equal(HttpStatusCode.NoContent, (await vigil.PushAsync(Payloads.V1(series))).StatusCode);
-        await WaitForAsync(() => vigil.Server.Storage!.Head.SeriesCount == 3);
+        // The head reads the WAL after the write is acknowledged, the series record before the samples: wait until the
+        // feeder has counted all 12 samples, not just the series.
+        for (int i = 0; i < 200 && !(await vigil.Client.GetStringAsync("/metrics")).Contains("vigil_tsdb_wal_samples_total{instance=\"default\"} 12\n", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, vigil.Server.Storage!.Head.SeriesCount);
 
         string body = await vigil.Client.GetStringAsync("/api/v1/query?query=sum(vigil_test_metric)&time=1700000000.003");
         Assert.Equal("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000.003,\"7.5\"]}]}}", body);
