@@ -1,3 +1,4 @@
+using System.Buffers;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Blocks;
@@ -7,7 +8,9 @@ namespace Vigil.Tsdb.Blocks;
 /// entries, keeps those with a chunk overlapping the range (their label sets built from the block's symbols, their
 /// overlapping chunk metas in one array), and sorts them if the block's order is not <see cref="Labels.Compare"/>'s
 /// (BlockFormat.cs, difference 4). Each <see cref="MoveNext"/> then skips a series whose chunks hold no sample in
-/// the range, which only decoding can tell, as the head's set does.
+/// the range, which only decoding can tell, as the head's set does. The candidates and chunk metas live in pooled
+/// arrays returned at <see cref="Dispose"/>: at 10,000 series they are large-object-heap sized, and allocating them
+/// per select made every garbage collection of a query workload a gen-2 one (issue 6's instant-query benchmark).
 /// </summary>
 internal sealed class BlockSeriesSet : ISeriesSet
 {
@@ -16,7 +19,8 @@ internal sealed class BlockSeriesSet : ISeriesSet
     private readonly long _mint;
     private readonly long _maxt;
     private readonly BlockSeriesIterator _probe = new();
-    private List<Candidate>? _candidates;
+    private Candidate[]? _candidates;
+    private int _candidateCount;
     private ChunkMeta[] _metas = [];
     private int _next;
     private ISeries? _current;
@@ -32,7 +36,7 @@ internal sealed class BlockSeriesSet : ISeriesSet
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _candidates ??= LoadCandidates();
-        while (_next < _candidates.Count)
+        while (_next < _candidateCount)
         {
             var candidate = _candidates[_next++];
             var chunks = new ReadOnlyMemory<ChunkMeta>(_metas, candidate.ChunkStart, candidate.ChunkCount);
@@ -48,17 +52,41 @@ internal sealed class BlockSeriesSet : ISeriesSet
         return false;
     }
 
+    /// <summary>Returns the pooled arrays: series and iterators from this set must not be used after this (the contract's rule).</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
         _current = null;
+        if (_candidates is { Length: > 0 } candidates)
+        {
+            ArrayPool<Candidate>.Shared.Return(candidates, clearArray: true);
+        }
+
+        if (_metas.Length > 0)
+        {
+            ArrayPool<ChunkMeta>.Shared.Return(_metas);
+        }
+
+        (_candidates, _metas) = ([], []);
     }
 
-    private List<Candidate> LoadCandidates()
+    private Candidate[] LoadCandidates()
     {
+        if (_refs.Length == 0)
+        {
+            return [];
+        }
+
         var index = _block.Index;
         var entry = new SeriesEntry();
-        var candidates = new List<Candidate>();
+        var candidates = ArrayPool<Candidate>.Shared.Rent(_refs.Length);
+        _metas = ArrayPool<ChunkMeta>.Shared.Rent(Math.Max(16, _refs.Length));
+        int count = 0;
         int used = 0;
         bool sorted = true;
         foreach (ulong seriesRef in _refs)
@@ -76,7 +104,7 @@ internal sealed class BlockSeriesSet : ISeriesSet
                 {
                     if (used == _metas.Length)
                     {
-                        Array.Resize(ref _metas, Math.Max(16, _metas.Length * 2));
+                        GrowMetas();
                     }
 
                     _metas[used++] = chunk;
@@ -84,16 +112,25 @@ internal sealed class BlockSeriesSet : ISeriesSet
             }
 
             var labels = index.LabelsOf(entry);
-            sorted &= candidates.Count == 0 || Labels.Compare(candidates[^1].Labels, labels) < 0;
-            candidates.Add(new Candidate(labels, start, used - start));
+            sorted &= count == 0 || Labels.Compare(candidates[count - 1].Labels, labels) < 0;
+            candidates[count++] = new Candidate(labels, start, used - start);
         }
 
         if (!sorted)
         {
-            candidates.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
+            candidates.AsSpan(0, count).Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
         }
 
+        _candidateCount = count;
         return candidates;
+    }
+
+    private void GrowMetas()
+    {
+        var grown = ArrayPool<ChunkMeta>.Shared.Rent(_metas.Length * 2);
+        _metas.AsSpan().CopyTo(grown);
+        ArrayPool<ChunkMeta>.Shared.Return(_metas);
+        _metas = grown;
     }
 
     private readonly record struct Candidate(Labels Labels, int ChunkStart, int ChunkCount);
