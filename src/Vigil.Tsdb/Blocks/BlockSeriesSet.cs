@@ -40,8 +40,7 @@ internal sealed class BlockSeriesSet : ISeriesSet
         {
             var candidate = _candidates[_next++];
             var chunks = new ReadOnlyMemory<ChunkMeta>(_metas, candidate.ChunkStart, candidate.ChunkCount);
-            _probe.Reset(_block.Chunks, chunks, _mint, _maxt);
-            if (_probe.Next())
+            if (HasSampleAtAnEnd(chunks.Span) || ProbeFindsSample(chunks))
             {
                 _current = new BlockSeries(_block.Chunks, candidate.Labels, chunks, _mint, _maxt);
                 return true;
@@ -50,6 +49,30 @@ internal sealed class BlockSeriesSet : ISeriesSet
 
         _current = null;
         return false;
+    }
+
+    /// <summary>
+    /// A chunk's first and last samples are at its meta's MinTime and MaxTime, so one of them inside the range proves
+    /// a sample there without decoding. Only chunks that straddle the whole range need the probe: the usual instant
+    /// query (a 5 m window at the end of a chunk) and range queries over whole chunks never decode twice.
+    /// </summary>
+    private bool HasSampleAtAnEnd(ReadOnlySpan<ChunkMeta> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            if ((chunk.MinTime >= _mint && chunk.MinTime <= _maxt) || (chunk.MaxTime >= _mint && chunk.MaxTime <= _maxt))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool ProbeFindsSample(ReadOnlyMemory<ChunkMeta> chunks)
+    {
+        _probe.Reset(_block.Chunks, chunks, _mint, _maxt);
+        return _probe.Next();
     }
 
     /// <summary>Returns the pooled arrays: series and iterators from this set must not be used after this (the contract's rule).</summary>

@@ -42,9 +42,9 @@ internal sealed class HeadSeriesSet : ISeriesSet
                 snapshot = series.Snapshot(_mint, _maxt, _arena);
             }
 
-            // Chunks that overlap the range may still hold no sample inside it; only a decode can tell.
-            _probe.Reset(snapshot, _mint, _maxt);
-            if (snapshot.IsEmpty || !_probe.Next())
+            // Chunks that overlap the range may still hold no sample inside it; only a decode can tell, unless a
+            // chunk's first or last sample (its min or max time) is inside already.
+            if (snapshot.IsEmpty || !(HasSampleAtAnEnd(snapshot) || ProbeFindsSample(snapshot)))
             {
                 _arena.Rewind(mark);
                 continue;
@@ -56,6 +56,32 @@ internal sealed class HeadSeriesSet : ISeriesSet
 
         _current = null;
         return false;
+    }
+
+    private bool HasSampleAtAnEnd(in SeriesSnapshot snapshot)
+    {
+        if (!snapshot.OutOfOrderTimestamps.IsEmpty || (!snapshot.Open.IsEmpty && InRange(snapshot.OpenMaxTime)))
+        {
+            return true;
+        }
+
+        for (int i = snapshot.ClosedStart; i < snapshot.ClosedEnd; i++)
+        {
+            if (InRange(snapshot.Closed[i].MinTime) || InRange(snapshot.Closed[i].MaxTime))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool InRange(long t) => t >= _mint && t <= _maxt;
+
+    private bool ProbeFindsSample(in SeriesSnapshot snapshot)
+    {
+        _probe.Reset(snapshot, _mint, _maxt);
+        return _probe.Next();
     }
 
     public void Dispose()
