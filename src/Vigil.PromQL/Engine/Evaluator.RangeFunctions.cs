@@ -37,7 +37,7 @@ internal sealed partial class Evaluator
             using var kernel = new RangeKernel(call.Function.Name, scalars, matrixIndex);
             var output = call.Function.Name == "absent_over_time"
                 ? AbsentOverTime(source, window, arg)
-                : ApplyRangeKernel(kernel, source, window, sink, nameIrrelevant && !kernel.KeepsName);
+                : ApplyRangeKernel(kernel, source, window, sink, nameIrrelevant && !kernel.KeepsName, OneMetricName(arg));
             AddWarnings(source.Warnings);
             return StepValue.OfVector(output);
         }
@@ -65,13 +65,22 @@ internal sealed partial class Evaluator
         public long MaxT(long ts) => (At is long at ? at + (Slides ? ts - Start : 0) : ts) - Offset;
     }
 
+    /// <summary>A selector whose series all share one metric name (an equality matcher on it), so dropping it cannot make two equal.</summary>
+    private static bool OneMetricName(Expr arg) =>
+        arg is MatrixSelector ms && ms.VectorSelector.Matchers.Any(static m => m.Type == LabelMatchType.Equal && m.Name == LabelSets.MetricName);
+
     /// <summary>With a <paramref name="sink"/>, each output series goes there as soon as it is complete.</summary>
+    /// <param name="oneName">The input series share their metric name: being distinct, they stay distinct without it.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<StepSeries> ApplyRangeKernel(
-        RangeKernel kernel, RangeSource source, WindowSpec spec, Action<StepSeries>? sink, bool keepNameForSink)
+        RangeKernel kernel, RangeSource source, WindowSpec spec, Action<StepSeries>? sink, bool keepNameForSink, bool oneName)
     {
         var output = new List<StepSeries>();
-        var seen = new HashSet<Labels>(keepNameForSink ? NameBlindComparer.Instance : EqualityComparer<Labels>.Default);
+
+        // The duplicate check below is needed only where dropping the name can make two input series equal. Its set
+        // grows to one entry per series, a large-object-heap array at 10,000 series (issue 6's instant queries).
+        bool namesKept = kernel.KeepsName && !keepNameForSink;
+        var seen = oneName || namesKept ? null : new HashSet<Labels>(keepNameForSink ? NameBlindComparer.Instance : EqualityComparer<Labels>.Default);
         long range = spec.Range;
         using var window = new RangeWindow(Limits);
         while (source.MoveNext(window))
@@ -97,7 +106,7 @@ internal sealed partial class Evaluator
             }
 
             // 2.42 refuses a range function's output with two equal label sets, whatever their steps.
-            if (!seen.Add(series.Metric))
+            if (seen is not null && !seen.Add(series.Metric))
             {
                 series.Release();
                 ReleaseAll(output);
