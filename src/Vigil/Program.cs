@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Vigil.Cli;
 using Vigil.Common.Config;
 using Vigil.Hosting;
@@ -94,6 +95,12 @@ internal static class Program
                 return 1;
             }
 
+            // SIGHUP reloads the config file, as it does for Prometheus and Grafana Agent; the reload logs its own outcome.
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                _ = Task.Run(server.ReloadAsync);
+            });
             await server.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }

@@ -4,7 +4,7 @@ namespace Vigil.Config;
 
 /// <summary>
 /// <c>monitors</c> (issue 7): where monitors are stored, the user's templates folder and the scheduler's limits.
-/// Read at start; a reload reports a change and applies it at the next start.
+/// A reload that changes it restarts the monitor platform with the new section (VigilServer.RestartMonitorsAsync).
 /// </summary>
 internal sealed record MonitorsConfig
 {

@@ -196,11 +196,24 @@ internal sealed class VigilServer : IAsyncDisposable
                 return string.Join("; ", errors);
             }
 
+            var previous = Config;
             Config = next;
-            foreach (var rejected in Monitors?.Catalog.Reload() ?? [])
+            if (next.Monitors != previous.Monitors)
             {
-                // Issue 7: user templates are read again on reload; a bad one is skipped, the others apply.
-                _log.LogWarning("monitor template rejected: {Error}", rejected);
+                if (await RestartMonitorsAsync(previous.Monitors).ConfigureAwait(false) is { } failed)
+                {
+                    _metrics.ReloadFailure.Inc();
+                    Runtime.ConfigLoaded(success: false);
+                    return failed;
+                }
+            }
+            else
+            {
+                foreach (var rejected in Monitors?.Catalog.Reload() ?? [])
+                {
+                    // Issue 7: user templates are read again on reload; a bad one is skipped, the others apply.
+                    _log.LogWarning("monitor template rejected: {Error}", rejected);
+                }
             }
 
             _metrics.ReloadSuccess.Inc();
@@ -211,6 +224,56 @@ internal sealed class VigilServer : IAsyncDisposable
         {
             _reloadGate.Release();
         }
+    }
+
+    /// <summary>
+    /// A changed <c>monitors</c> section applies as Grafana Agent applies a changed instance: the running platform
+    /// (scheduler, leases, store, its self-metrics scope) is disposed, then one is built from the new section; the
+    /// monitors themselves live in the store. If the new one cannot start (an unreachable PostgreSQL), the previous
+    /// section is started again and the reload fails with the reason.
+    /// </summary>
+    /// <returns>null when the new section runs, else the one-line reason.</returns>
+    private async Task<string?> RestartMonitorsAsync(MonitorsConfig previous)
+    {
+        _log.LogInformation("monitors section changed: restarting monitors");
+        if (Monitors is { } running)
+        {
+            Monitors = null;
+            await running.DisposeAsync().ConfigureAwait(false);
+        }
+
+        IReadOnlyList<string> errors;
+        try
+        {
+            errors = await StartMonitorsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // After start-up a bad store URL or an unreachable database is reported, never a crash (conventions).
+            errors = [ex.Message];
+        }
+
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
+        string reason = "monitors: " + string.Join("; ", errors);
+        _log.LogWarning("reload: {Reason}; the previous monitors section stays", reason);
+        Config = Config with { Monitors = previous };
+        try
+        {
+            foreach (var again in await StartMonitorsAsync().ConfigureAwait(false))
+            {
+                _log.LogError("monitors could not be restarted with the previous section either: {Error}", again);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.LogError("monitors could not be restarted with the previous section either: {Error}", ex.Message);
+        }
+
+        return reason;
     }
 
     private async Task<IReadOnlyList<string>> StartMonitorsAsync()

@@ -68,6 +68,11 @@ internal static partial class MonitorEndpoints
         {
             await ErrorAsync(ctx, 409, "conflict", "name", ex.Message).ConfigureAwait(false);
         }
+        catch (ObjectDisposedException) when (!ctx.Response.HasStarted)
+        {
+            // A reload that changed the monitors section stopped this platform while the request used it.
+            await ErrorAsync(ctx, 503, "unavailable", null, "monitors are restarting after a reload; retry").ConfigureAwait(false);
+        }
     }
 
     private static async Task ListAsync(HttpContext ctx, MonitorPlatform platform)
