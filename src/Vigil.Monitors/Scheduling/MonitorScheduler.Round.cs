@@ -9,10 +9,13 @@ namespace Vigil.Monitors.Scheduling;
 /// <summary>One round of one monitor: wait for a slot, collect under the hard timeout, write, report.</summary>
 internal sealed partial class MonitorScheduler
 {
-    /// <summary>Starts a round unless the previous one still runs (then it is skipped and counted). Called under the lock.</summary>
+    /// <summary>
+    /// Starts a round unless the previous one, or a collection abandoned at its timeout, still runs (then it is
+    /// skipped and counted). Called under the lock.
+    /// </summary>
     private void Dispatch(ScheduledMonitor monitor, long dueMs)
     {
-        if (!monitor.TryStartRound())
+        if (!monitor.Abandoned.IsCompleted || !monitor.TryStartRound())
         {
             Metrics.Skipped.Inc();
             return;
@@ -165,6 +168,7 @@ internal sealed partial class MonitorScheduler
     /// <summary>
     /// A collection that outlived its timeout keeps running unobserved: it gets fresh rows for the next round (the
     /// old ones may still be written to), and its connection is closed, which is what unblocks most hung calls.
+    /// Until it returns the monitor's rounds are skipped, since it may still resolve series in the monitor's cache.
     /// </summary>
     private void Abandon(ScheduledMonitor monitor, Task collection)
     {
@@ -179,7 +183,7 @@ internal sealed partial class MonitorScheduler
         }
 
         _ = monitor.Leases.FailAsync();
-        _ = collection.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        monitor.Abandoned = collection.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
     }
 
     private async Task WriteAsync(

@@ -51,6 +51,12 @@ internal sealed class ScheduledMonitor
     /// <summary>The round in flight, awaited when the monitor stops.</summary>
     public Task InFlight { get; set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// A collection given up on at its timeout that has not returned yet. It still uses the monitor's series cache,
+    /// which one round at a time may use, so no round starts until it ends (issue 7, the abandoned-round race).
+    /// </summary>
+    public Task Abandoned { get; set; } = Task.CompletedTask;
+
     public CancellationToken Stopping => _stopping.Token;
 
     public bool IsStopped => _stopping.IsCancellationRequested;

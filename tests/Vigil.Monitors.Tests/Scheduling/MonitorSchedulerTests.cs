@@ -85,6 +85,41 @@ public sealed class MonitorSchedulerTests
     }
 
     [Fact]
+    public async Task NoRoundStartsWhileAnAbandonedCollectionStillRuns()
+    {
+        int active = 0, most = 0, calls = 0;
+        using var release = new SemaphoreSlim(0);
+        await using var kit = new SchedulerKit(async (ctx, ct) =>
+        {
+            int now = Interlocked.Increment(ref active);
+            InterlockedMax(ref most, now);
+            try
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    // Ignores its token, as a stuck client call would: abandoned at 1 s, returns only when released.
+                    await release.WaitAsync(CancellationToken.None);
+                }
+
+                ctx.Rows.Add("avail")!.Set("value", 1);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref active);
+            }
+        });
+        kit.Scheduler.Schedule(SchedulerKit.Monitor("stuck", TimeSpan.FromSeconds(1)), SchedulerKit.Template);
+        await WaitUntil(() => kit.Statuses.TryGetValue("stuck", out var s) && s.Status == MonitorStatus.Down, TimeSpan.FromSeconds(5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(1, Volatile.Read(ref calls));
+
+        release.Release();
+        await WaitUntil(() => kit.Statuses["stuck"].Status == MonitorStatus.Up, TimeSpan.FromSeconds(5));
+        Assert.Equal(MonitorStatus.Up, kit.Statuses["stuck"].Status);
+        Assert.Equal(1, Volatile.Read(ref most));
+    }
+
+    [Fact]
     public async Task IntervalChangeTakesEffectAtTheNextRun()
     {
         await using var kit = new SchedulerKit((ctx, _) => Task.CompletedTask);
