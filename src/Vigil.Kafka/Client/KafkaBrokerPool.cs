@@ -22,14 +22,14 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
         _statistics = statistics;
     }
 
-    /// <summary>Sockets held now, over every broker.</summary>
+    /// <summary>Open sockets now, over every broker (a closed connection's socket is closed at once, even before it is replaced).</summary>
     public int OpenConnections
     {
         get
         {
             lock (_brokers)
             {
-                return _brokers.Values.Count(s => s.Connection?.HoldsSocket == true);
+                return _brokers.Values.Count(s => s.Connection?.IsOpen == true);
             }
         }
     }
