@@ -1,9 +1,12 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Vigil.Kafka.Tests.Codec;
 
-namespace Vigil.Kafka.Tests.Sasl;
+namespace Vigil.Kafka.Tests.Fake;
 
 /// <summary>A request as the fake broker read it (header decoded, body raw).</summary>
 internal sealed record FakeRequest(short ApiKey, short Version, int CorrelationId, byte[] Body, FakeConnection Connection);
@@ -28,10 +31,12 @@ internal sealed class FakeBroker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Task _accept;
+    private readonly X509Certificate2? _tls;
 
-    public FakeBroker(Func<FakeRequest, byte[]?> respond, Func<byte[], FakeConnection, byte[]?>? rawToken = null)
+    public FakeBroker(Func<FakeRequest, byte[]?> respond, Func<byte[], FakeConnection, byte[]?>? rawToken = null, X509Certificate2? tls = null)
     {
         Respond = respond;
+        _tls = tls;
         RawToken = rawToken ?? ((_, _) => null);
         _listener.Start();
         _accept = AcceptAsync();
@@ -40,6 +45,9 @@ internal sealed class FakeBroker : IAsyncDisposable
     public Func<FakeRequest, byte[]?> Respond { get; }
 
     public Func<byte[], FakeConnection, byte[]?> RawToken { get; }
+
+    /// <summary>When set and not null for a request, these bytes are sent as they are instead of a framed answer.</summary>
+    public Func<FakeRequest, byte[]?>? RawFrame { get; set; }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -104,10 +112,17 @@ internal sealed class FakeBroker : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        using var stream = new NetworkStream(socket, ownsSocket: true);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
         var connection = new FakeConnection();
         try
         {
+            if (_tls is not null)
+            {
+                var ssl = new SslStream(stream);
+                stream = ssl;
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _tls }, _stop.Token);
+            }
+
             while (await ReadFrameAsync(stream) is { } frame)
             {
                 var reply = connection.RawTokenNext ? RawReply(frame, connection) : Reply(frame, connection);
@@ -119,8 +134,12 @@ internal sealed class FakeBroker : IAsyncDisposable
                 await stream.WriteAsync(reply, _stop.Token);
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or AuthenticationException)
         {
+        }
+        finally
+        {
+            await stream.DisposeAsync();
         }
     }
 
@@ -138,7 +157,13 @@ internal sealed class FakeBroker : IAsyncDisposable
         var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4));
         var clientIdLength = BinaryPrimitives.ReadInt16BigEndian(frame.AsSpan(8));
         var bodyStart = 10 + Math.Max((int)clientIdLength, 0) + (IsFlexible(key, version) ? 1 : 0);
-        var body = Respond(new FakeRequest(key, version, correlationId, frame[bodyStart..], connection));
+        var request = new FakeRequest(key, version, correlationId, frame[bodyStart..], connection);
+        if (RawFrame?.Invoke(request) is { } raw)
+        {
+            return raw;
+        }
+
+        var body = Respond(request);
         if (body is null)
         {
             return null;
@@ -148,7 +173,7 @@ internal sealed class FakeBroker : IAsyncDisposable
         return new Fixture().I32(header.Length + body.Length).Raw(header).Raw(body).ToArray();
     }
 
-    private async Task<byte[]?> ReadFrameAsync(NetworkStream stream)
+    private async Task<byte[]?> ReadFrameAsync(Stream stream)
     {
         var size = new byte[4];
         try

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vigil.Kafka.Tests.Codec;
 
-namespace Vigil.Kafka.Tests.Sasl;
+namespace Vigil.Kafka.Tests.Fake;
 
 /// <summary>
 /// SASL against a fake broker: the librdkafka mock has no SASL (its ApiVersions lists no SaslHandshake), so these

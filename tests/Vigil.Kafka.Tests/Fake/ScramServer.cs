@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Vigil.Kafka.Tests.Sasl;
+namespace Vigil.Kafka.Tests.Fake;
 
 /// <summary>
 /// The server side of SCRAM (RFC 5802) for the fake broker: checks the client's proof against the password it knows,
