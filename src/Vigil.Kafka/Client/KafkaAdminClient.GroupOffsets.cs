@@ -4,6 +4,7 @@ namespace Vigil.Kafka;
 internal sealed partial class KafkaAdminClient
 {
     private volatile bool _offsetFetchNeedsPartitions;
+    private Dictionary<string, List<int>>? _allPartitions;
 
     /// <summary>
     /// Every offset <paramref name="group"/> committed (-1 for a partition with none). From OffsetFetch v2 the
@@ -75,11 +76,12 @@ internal sealed partial class KafkaAdminClient
         return answers.FirstOrDefault(a => a.GroupId == group) ?? throw new KafkaProtocolException($"OffsetFetch for group {group}: the answer does not mention the group");
     }
 
+    /// <summary>Every partition of the last metadata, by topic; built once per metadata (groups share it).</summary>
     private Dictionary<string, List<int>> AllPartitions()
     {
         lock (_cacheLock)
         {
-            return _topics.Values.ToDictionary(t => t.Name, t => t.Partitions.Select(p => p.Partition).ToList(), StringComparer.Ordinal);
+            return _allPartitions ??= _topics.Values.ToDictionary(t => t.Name, t => t.Partitions.Select(p => p.Partition).ToList(), StringComparer.Ordinal);
         }
     }
 
