@@ -120,7 +120,7 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
     {
         lock (_brokers)
         {
-            if (!_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null)
+            if (!_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null || slot.Connecting is not null)
             {
                 return false;
             }
