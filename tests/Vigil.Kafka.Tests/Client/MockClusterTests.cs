@@ -19,7 +19,9 @@ public sealed class MockClusterTests(ITestOutputHelper output)
         cluster.CreateTopic("payments", 2, 1);
         cluster.SetPartitionLeader("orders", 0, 2);
         await using var client = await MockClients.ConnectAsync(cluster);
+        var before = client.Statistics.RequestsSent;
         var metadata = await client.GetMetadataAsync(CancellationToken.None);
+        Assert.Equal(1, client.Statistics.RequestsSent - before); // every topic in one request
 
         Assert.Equal([1, 2, 3], metadata.Brokers.Select(b => b.NodeId));
         Assert.Equal(cluster.BrokerPorts, metadata.Brokers.Select(b => b.Port));
