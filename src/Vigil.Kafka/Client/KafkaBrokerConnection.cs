@@ -24,6 +24,7 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<int, PendingRequest> _pending = [];
     private readonly HashSet<int> _abandoned = [];
+    private readonly byte[] _sizeBuffer = new byte[KafkaFraming.SizePrefixLength];
     private readonly CancellationTokenSource _closing = new();
     private Socket? _socket;
     private Stream? _stream;
