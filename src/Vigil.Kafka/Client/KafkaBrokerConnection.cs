@@ -20,6 +20,7 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
 {
     private readonly KafkaClientOptions _options;
     private readonly KafkaClientStatistics _statistics;
+    private readonly KafkaNameTable? _names;
     private readonly KafkaWriter _writer = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<int, PendingRequest> _pending = [];
@@ -32,8 +33,9 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     private Exception? _closedBecause;
     private int _nextCorrelationId;
 
-    private KafkaBrokerConnection(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics)
+    private KafkaBrokerConnection(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, KafkaNameTable? names)
     {
+        _names = names;
         Endpoint = endpoint;
         NodeId = nodeId;
         _options = options;
@@ -57,9 +59,9 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     /// Connects, negotiates versions and authenticates, all within the connect timeout plus one request deadline
     /// per handshake step. Throws <see cref="KafkaConnectionException"/> naming host:port when that fails.
     /// </summary>
-    public static async Task<KafkaBrokerConnection> ConnectAsync(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, CancellationToken ct)
+    public static async Task<KafkaBrokerConnection> ConnectAsync(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, CancellationToken ct, KafkaNameTable? names = null)
     {
-        var connection = new KafkaBrokerConnection(endpoint, nodeId, options, statistics);
+        var connection = new KafkaBrokerConnection(endpoint, nodeId, options, statistics, names);
         try
         {
             await connection.OpenSocketAsync(ct).ConfigureAwait(false);
