@@ -107,7 +107,7 @@ internal sealed partial class HttpProbeClient : IAsyncDisposable
         {
             EndPoint endpoint = IPAddress.TryParse(url.IdnHost, out var ip) ? new IPEndPoint(ip, url.Port) : new DnsEndPoint(url.IdnHost, url.Port);
             await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
+            Stream stream = new ProbeSocketStream(socket);
             if (url.Scheme == Uri.UriSchemeHttps)
             {
                 stream = await HandshakeAsync(stream, url.IdnHost, cancellationToken).ConfigureAwait(false);
