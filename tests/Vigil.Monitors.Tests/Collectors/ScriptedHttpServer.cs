@@ -48,7 +48,7 @@ internal sealed class ScriptedHttpServer : LoopbackHttpServer
 
                 await using (stream)
                 {
-                    while (await ReadHeadAsync(stream) is { } head)
+                    while (await CountingHttpServer.ReadRequestAsync(stream, Stopping) is { } head)
                     {
                         var (response, close) = _answer(Interlocked.Increment(ref _requests) - 1, head);
                         await stream.WriteAsync(Encoding.UTF8.GetBytes(response), Stopping);
@@ -76,22 +76,5 @@ internal sealed class ScriptedHttpServer : LoopbackHttpServer
         using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(days));
         // Through PKCS#12, so the private key is usable by the platform's TLS (OpenSSL).
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
-    }
-
-    private async Task<string?> ReadHeadAsync(Stream stream)
-    {
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            if (await stream.ReadAsync(one, Stopping) == 0)
-            {
-                return null;
-            }
-
-            head.Append((char)one[0]);
-        }
-
-        return head.ToString();
     }
 }
