@@ -125,6 +125,9 @@ for name in $SERVERS; do
     log "  $(jq -r '"pushed \(.samples) samples in \(.seconds) s, non-2xx \(.non2xx)"' <<<"$push")"
     sleep "$SETTLE"
     rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
+    # What of the RSS is managed heap (live after the last GC, and committed), to tell heap savings from noise.
+    [[ "$name" == vigil ]] && log "  vigil at RSS time: $(curl -fsS --max-time 5 "$BASE/metrics" \
+        | awk '/^vigil_gc_(heap|committed|fragmented)_bytes / { printf "%s %.1f MiB  ", substr($1, 10), $2 / 1048576 }')"
     end="$(jq -r .lastTimestampMs <<<"$push")"
     s1="$(select_latency "$name" "__name__=node_load1,instance=host-00000:9100" "$end")"
     s1k="$(select_latency "$name" "instance=host-00000:9100" "$end")"

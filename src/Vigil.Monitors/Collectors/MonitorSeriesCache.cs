@@ -14,13 +14,16 @@ internal sealed class MonitorSeriesCache
 {
     private static readonly Uri NoUrl = new("http://monitor.invalid/");
 
-    private readonly ScrapeSeriesCache _cache;
+    private readonly (string Name, string Value)[] _baseLabels;
+
+    // Built at the first series resolved: only a monitor that scrapes (template prometheus) needs one, and its
+    // dictionaries and key buffer were ~0.5 KiB for each of 10,000 website monitors (issue 7, docs/benchmarks.md).
+    private ScrapeSeriesCache? _cache;
 
     /// <param name="baseLabels">The monitor's labels with <c>monitor</c> and <c>app</c>, sorted by name.</param>
     public MonitorSeriesCache((string Name, string Value)[] baseLabels)
     {
-        var target = new ScrapeTargetInfo(NoUrl, baseLabels, "", "", 0);
-        _cache = new ScrapeSeriesCache(target, honorLabels: false, [], default);
+        _baseLabels = baseLabels;
     }
 
     /// <summary>The labels every series of <paramref name="monitor"/> has: its own, then <c>monitor</c> and <c>app</c> (Vigil's win), sorted.</summary>
@@ -41,13 +44,17 @@ internal sealed class MonitorSeriesCache
     public int Iteration { get; private set; }
 
     /// <summary>Every series held (their WAL refs are reset when the instance's run changes).</summary>
-    public IEnumerable<ScrapedSeries> Series => _cache.Series;
+    public IEnumerable<ScrapedSeries> Series => _cache?.Series ?? [];
+
+    /// <summary>Whether any series was resolved yet (the cache exists).</summary>
+    internal bool IsBuilt => _cache is not null;
 
     public void BeginRound() => Iteration++;
 
     /// <summary>The stored series of an exposed one; null when it was already seen this round (Prometheus keeps the first).</summary>
     public ScrapedSeries? Resolve(ReadOnlySpan<byte> metricName, ExpositionLabels labels)
     {
+        _cache ??= new ScrapeSeriesCache(new ScrapeTargetInfo(NoUrl, _baseLabels, "", "", 0), honorLabels: false, [], default);
         var series = _cache.Resolve(metricName, labels, Iteration, out _).Series;
         if (series is null || series.AppendedIteration == Iteration)
         {
@@ -59,5 +66,5 @@ internal sealed class MonitorSeriesCache
     }
 
     /// <summary>After a successful round: forgets series unseen for two rounds, so a churning target does not grow us.</summary>
-    public void Sweep() => _cache.Sweep(Iteration);
+    public void Sweep() => _cache?.Sweep(Iteration);
 }

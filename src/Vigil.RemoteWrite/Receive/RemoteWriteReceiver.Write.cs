@@ -185,7 +185,7 @@ internal sealed partial class RemoteWriteReceiver
                 ref readonly var s = ref series[i];
                 if (s.RawLabelsLength > 0)
                 {
-                    _rawCache.AddExisting(seriesRef, buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength));
+                    _rawCache.Add(seriesRef, buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength));
                 }
             }
 

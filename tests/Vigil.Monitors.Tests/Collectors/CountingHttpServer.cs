@@ -51,7 +51,7 @@ internal sealed class CountingHttpServer : LoopbackHttpServer
             using (client)
             {
                 var stream = client.GetStream();
-                while (await ReadRequestAsync(stream) is { } head)
+                while (await ReadRequestAsync(stream, Stopping) is { } head)
                 {
                     Requests.Enqueue(head);
                     Events.Enqueue((Interlocked.Increment(ref _clock), "request", head.Split(' ')[1]));
@@ -78,13 +78,13 @@ internal sealed class CountingHttpServer : LoopbackHttpServer
     }
 
     /// <summary>The request head (and its body skipped), or null when the client closed.</summary>
-    private async Task<string?> ReadRequestAsync(NetworkStream stream)
+    internal static async Task<string?> ReadRequestAsync(Stream stream, CancellationToken stopping)
     {
         var head = new StringBuilder();
         var one = new byte[1];
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
-            if (await stream.ReadAsync(one, Stopping) == 0)
+            if (await stream.ReadAsync(one, stopping) == 0)
             {
                 return null;
             }
@@ -98,7 +98,7 @@ internal sealed class CountingHttpServer : LoopbackHttpServer
         {
             var remaining = int.Parse(length["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
             var body = new byte[remaining];
-            await stream.ReadExactlyAsync(body, Stopping);
+            await stream.ReadExactlyAsync(body, stopping);
         }
 
         return text;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using Vigil.Common.Config;
 using Vigil.Monitors.Model;
@@ -37,7 +36,7 @@ internal sealed partial class HttpCollector : ICollector
             var client = await context.Leases.AcquireAsync(
                 Name,
                 fingerprint,
-                _ => Task.FromResult(new HttpProbeClient(monitor.Text("tls_skip_verify") == "true", monitor.Text("client_cert_file"), monitor.Text("client_key_file"), timeout)),
+                _ => Task.FromResult(new HttpProbeClient(monitor.Text("tls_skip_verify") == "true", monitor.Text("client_cert_file"), monitor.Text("client_key_file"))),
                 cts.Token).ConfigureAwait(false);
             await ProbeAsync(context, client, url, probe, started, cts.Token).ConfigureAwait(false);
         }
@@ -60,34 +59,31 @@ internal sealed partial class HttpCollector : ICollector
     private static async Task ProbeAsync(CollectContext context, HttpProbeClient client, Uri url, MetricsRow? probe, long started, CancellationToken cancellationToken)
     {
         var monitor = context.Monitor;
-        var (response, redirects) = await SendFollowingAsync(client.Client, monitor, url, cancellationToken).ConfigureAwait(false);
-        using (response)
+        var keyword = TextMatcher.Parse(monitor.Text("keyword"));
+        var expected = StatusRanges.Parse(monitor.Text("expected_status"));
+        var (response, redirects) = await SendFollowingAsync(client, monitor, url, keyword is not null, cancellationToken).ConfigureAwait(false);
+        var status = response.Status;
+        probe?.Set("status_code", status)
+            .Set("content_length", response.ContentLength ?? response.BodyBytes)
+            .Set("redirects", redirects)
+            .Set("duration", Stopwatch.GetElapsedTime(started).TotalSeconds)
+            .Set("success", 1);
+        if (url.Scheme == Uri.UriSchemeHttps && client.EarliestCertExpiry is { } expiry)
         {
-            var (body, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            probe?.Set("status_code", status)
-                .Set("content_length", response.Content.Headers.ContentLength ?? length)
-                .Set("redirects", redirects)
-                .Set("duration", Stopwatch.GetElapsedTime(started).TotalSeconds)
-                .Set("success", 1);
-            if (url.Scheme == Uri.UriSchemeHttps && client.EarliestCertExpiry is { } expiry)
-            {
-                context.Rows.Add("tls")?.Set("earliest_cert_expiry", expiry);
-            }
+            context.Rows.Add("tls")?.Set("earliest_cert_expiry", expiry);
+        }
 
-            var expected = StatusRanges.Parse(monitor.Text("expected_status"));
-            if (!expected.Contains(status))
-            {
-                probe?.Set("success", 0);
-                context.Rows.Fail("status", $"status {status} is not in {expected.Text}");
-                return;
-            }
+        if (!expected.Contains(status))
+        {
+            probe?.Set("success", 0);
+            context.Rows.Fail("status", $"status {status} is not in {expected.Text}");
+            return;
+        }
 
-            if (TextMatcher.Parse(monitor.Text("keyword")) is { } keyword && !keyword.IsMatch(body))
-            {
-                probe?.Set("success", 0);
-                context.Rows.Fail("keyword", $"the body does not contain {keyword}");
-            }
+        if (keyword is not null && !keyword.IsMatch(response.Body ?? ""))
+        {
+            probe?.Set("success", 0);
+            context.Rows.Fail("keyword", $"the body does not contain {keyword}");
         }
     }
 
@@ -96,32 +92,26 @@ internal sealed partial class HttpCollector : ICollector
             ? url
             : throw new CollectException("config", $"'{text}' is not an http or https URL");
 
-    private static HttpRequestMessage Request(MonitorDefinition monitor, HttpMethod method, Uri url, bool withBody)
+    /// <summary>The request the monitor's params describe; its method is re-checked here, since a bad one would break the request line.</summary>
+    private static ProbeRequest Request(MonitorDefinition monitor)
     {
-        var request = new HttpRequestMessage(method, url);
-        if (monitor.Params.TryGetValue("headers", out var headers) && headers.Map is { } map)
+        var method = monitor.Text("method") is { Length: > 0 } given ? given : "GET";
+        if (!method.All(c => char.IsAsciiLetterUpper(c) || c == '-' || char.IsAsciiLetterLower(c)))
         {
-            foreach (var (name, value) in map)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            throw new CollectException("config", $"'{method}' is not an HTTP method");
         }
 
+        IEnumerable<KeyValuePair<string, string>> headers = monitor.Params.TryGetValue("headers", out var value) && value.Map is { } map ? map : [];
+        string? authorization = null;
         if (monitor.Text("bearer_token") is { Length: > 0 } token)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            authorization = "Bearer " + token;
         }
         else if (monitor.Text("username") is { Length: > 0 } user)
         {
-            var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + monitor.Text("password")));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
+            authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + monitor.Text("password")));
         }
 
-        if (withBody && monitor.Text("body") is { Length: > 0 } body)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-        }
-
-        return request;
+        return new ProbeRequest(method, headers, authorization, monitor.Text("body"));
     }
 }
