@@ -75,7 +75,7 @@ internal sealed partial class KafkaRound
 
         if (failures.Count > 0)
         {
-            Problem(failures.Reason, $"ListOffsets: {failures.Count} of {2 * _client.Partitions.Count} partition offsets failed, first {failures.First}");
+            Problem(failures.Reason ?? "kafka", $"ListOffsets: {failures.Count} of {2 * _client.Partitions.Count} partition offsets failed, first {failures.First}");
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class KafkaRound
     {
         public int Count;
         public string? First;
-        public string Reason;
+        public string? Reason;
 
         public void Add(KafkaTopicPartition key, short code)
         {

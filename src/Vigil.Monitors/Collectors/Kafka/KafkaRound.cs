@@ -87,7 +87,7 @@ internal sealed partial class KafkaRound
 
     /// <summary>Runs one step; a client error becomes a problem of the round and the step's result is null.</summary>
     private async Task<T?> GuardAsync<T>(string api, Func<Task<T>> step)
-        where T : class
+        where T : class?
     {
         try
         {
