@@ -71,6 +71,9 @@ internal sealed class KafkaLiveClients
 
     public int Count => _clients.Count;
 
+    /// <summary>The live clients (a snapshot as of enumeration; for statistics, not for collecting).</summary>
+    public IEnumerable<KafkaMonitorClient> Clients => _clients.Keys;
+
     /// <summary>Sockets held now by every live client.</summary>
     public long OpenConnections()
     {
