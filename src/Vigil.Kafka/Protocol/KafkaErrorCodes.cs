@@ -29,15 +29,16 @@ internal static partial class KafkaErrorCodes
     /// <summary>Client side: the request passed its deadline (librdkafka's _TIMED_OUT).</summary>
     public const short TimedOut = -185;
 
-    /// <summary>Client side: no broker is known to lead the partition (librdkafka's _UNKNOWN_PARTITION is -190).</summary>
-    public const short NoLeader = -190;
+    /// <summary>Client side: the broker's answer could not be decoded (librdkafka's _BAD_MSG).</summary>
+    public const short BadMessage = -199;
+
 
     /// <summary>Kafka's name for a code, or <c>UNKNOWN_ERROR_CODE_&lt;n&gt;</c> for one this table lacks.</summary>
     public static string Name(short code) => code switch
     {
         Transport => "_TRANSPORT",
         TimedOut => "_TIMED_OUT",
-        NoLeader => "_UNKNOWN_PARTITION",
+        BadMessage => "_BAD_MSG",
         >= -1 and < 0 => "UNKNOWN_SERVER_ERROR",
         >= 0 when code < Names.Length && Names[code] is { } name => name,
         _ => "UNKNOWN_ERROR_CODE_" + code.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,0 +1,90 @@
+namespace Vigil.Kafka;
+
+/// <summary>OffsetFetch: a group's committed offsets, from its coordinator.</summary>
+internal sealed partial class KafkaAdminClient
+{
+    /// <summary>
+    /// Every offset <paramref name="group"/> committed (-1 for a partition with none). From OffsetFetch v2 the
+    /// broker lists them itself; for v0–1 the partitions of every topic in the last metadata are asked. A group whose
+    /// coordinator moved is retried once at the new one; any other group-level error is thrown as a
+    /// <see cref="KafkaException"/> naming it.
+    /// </summary>
+    public async Task<KafkaPartitionOffsets> FetchGroupOffsetsAsync(string group, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        for (var attempt = 0; ; attempt++)
+        {
+            var (node, error) = (await CoordinatorsAsync([group], ct).ConfigureAwait(false))[group];
+            KafkaGroupOffsets? answer = null;
+            if (error == KafkaErrorCodes.None)
+            {
+                answer = await FetchOffsetsOnAsync(node, group, ct).ConfigureAwait(false);
+                error = answer.ErrorCode;
+            }
+
+            if (KafkaErrorCodes.IsCoordinatorMoved(error) && attempt == 0)
+            {
+                ForgetCoordinator(group);
+                continue;
+            }
+
+            if (error != KafkaErrorCodes.None || answer is null)
+            {
+                throw KafkaException.FromCode(error, $"OffsetFetch for group {group}");
+            }
+
+            return ToOffsets(answer.Partitions);
+        }
+    }
+
+    private async Task<KafkaGroupOffsets> FetchOffsetsOnAsync(int node, string group, CancellationToken ct)
+    {
+        try
+        {
+            var connection = await _pool.GetAsync(node, ct).ConfigureAwait(false);
+            var version = connection.VersionFor(KafkaApi.OffsetFetch);
+            var answer = await FetchOffsetsAsync(connection, version, group, version >= 2 ? null : AllPartitions(), ct).ConfigureAwait(false);
+            return answer.NullTopics && answer.ErrorCode == KafkaErrorCodes.None
+                ? await FetchOffsetsAsync(connection, version, group, AllPartitions(), ct).ConfigureAwait(false)
+                : answer;
+        }
+        catch (KafkaException e) when (e is KafkaConnectionException or KafkaTimeoutException)
+        {
+            ForgetCoordinator(group);
+            throw;
+        }
+    }
+
+    private static async Task<KafkaGroupOffsets> FetchOffsetsAsync(KafkaBrokerConnection connection, short version, string group, Dictionary<string, List<int>>? partitions, CancellationToken ct)
+    {
+        var answers = await connection.SendAsync(
+            KafkaApi.OffsetFetch,
+            version,
+            (w, v) => OffsetFetchMessage.WriteRequest(w, v, [group], partitions),
+            (ref r, v) => OffsetFetchMessage.ReadResponse(ref r, v, group),
+            ct).ConfigureAwait(false);
+        return answers.FirstOrDefault(a => a.GroupId == group) ?? throw new KafkaProtocolException($"OffsetFetch for group {group}: the answer does not mention the group");
+    }
+
+    private Dictionary<string, List<int>> AllPartitions()
+    {
+        lock (_cacheLock)
+        {
+            return _topics.Values.ToDictionary(t => t.Name, t => t.Partitions.Select(p => p.Partition).ToList(), StringComparer.Ordinal);
+        }
+    }
+
+    private static KafkaPartitionOffsets ToOffsets(List<KafkaPartitionOffset> partitions)
+    {
+        var offsets = new Dictionary<KafkaTopicPartition, long>(partitions.Count);
+        var errors = new Dictionary<KafkaTopicPartition, short>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            offsets[partition.Partition] = partition.Offset;
+            errors[partition.Partition] = partition.ErrorCode;
+        }
+
+        return new KafkaPartitionOffsets(offsets, errors);
+    }
+}
