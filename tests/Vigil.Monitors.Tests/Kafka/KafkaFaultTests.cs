@@ -34,6 +34,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
 
         cluster.SetBrokerDown(3);
         var round = await monitor.CollectAsync();
+        output.WriteLine("broker down: " + round.Message);
 
         Assert.NotNull(round.Reason);
         Assert.Contains("ListOffsets", round.Message, StringComparison.Ordinal);
@@ -72,6 +73,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
 
         // The slow round ends by itself, within its hard timeout, with what brokers 1 and 3 answered.
         var round = await slowRound;
+        output.WriteLine("slow broker: " + round.Message);
         Assert.Equal("timeout", round.Reason);
         Assert.StartsWith("partial result:", round.Message, StringComparison.Ordinal);
         Assert.InRange(round.Count("kafka_topic_partition_current_offset"), 1, 5);
@@ -94,12 +96,14 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
 
         cluster.PushRequestErrors(OffsetFetchKey, GroupAuthorizationFailed);
         var groupRound = await monitor.CollectAsync();
+        output.WriteLine("OffsetFetch error: " + groupRound.Message);
         Assert.Contains("GROUP_AUTHORIZATION_FAILED", groupRound.Message, StringComparison.Ordinal);
         Assert.Equal(6, groupRound.Count("kafka_topic_partition_current_offset"));
         Assert.Null(groupRound.Value("kafka_consumergroup_lag_sum{consumergroup=\"g1\",topic=\"orders\"}"));
 
         cluster.PushRequestErrors(ListOffsetsKey, TopicAuthorizationFailed);
         var offsetRound = await monitor.CollectAsync();
+        output.WriteLine("ListOffsets error: " + offsetRound.Message);
         Assert.Equal("kafka", offsetRound.Reason);
         Assert.Contains("TOPIC_AUTHORIZATION_FAILED", offsetRound.Message, StringComparison.Ordinal);
         Assert.InRange(offsetRound.Count("kafka_topic_partition_current_offset") + offsetRound.Count("kafka_topic_partition_oldest_offset"), 6, 11);

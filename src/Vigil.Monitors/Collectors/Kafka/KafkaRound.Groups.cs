@@ -48,7 +48,7 @@ internal sealed partial class KafkaRound
         }
         catch (KafkaException ex)
         {
-            Problem(ReasonOf(ex), ex.Message.StartsWith("ListGroups", StringComparison.Ordinal) ? ex.Message : "ListGroups: " + ex.Message);
+            Problem(ReasonOf(ex), Prefixed("ListGroups", ex.Message));
         }
 
         return [.. ids];
@@ -67,7 +67,7 @@ internal sealed partial class KafkaRound
         }
         catch (KafkaException ex)
         {
-            Problem(ReasonOf(ex), ex.Message.StartsWith("DescribeGroups", StringComparison.Ordinal) ? ex.Message : "DescribeGroups: " + ex.Message);
+            Problem(ReasonOf(ex), Prefixed("DescribeGroups", ex.Message));
             return null;
         }
     }

@@ -81,7 +81,7 @@ internal sealed partial class KafkaRound
                 await _context.Leases.FailAsync().ConfigureAwait(false);
             }
 
-            throw new CollectException(ReasonOf(ex), "Metadata: " + ex.Message, ex);
+            throw new CollectException(ReasonOf(ex), Prefixed("Metadata", ex.Message), ex);
         }
     }
 
@@ -95,10 +95,13 @@ internal sealed partial class KafkaRound
         }
         catch (KafkaException ex)
         {
-            Problem(ReasonOf(ex), ex.Message.StartsWith(api, StringComparison.Ordinal) ? ex.Message : api + ": " + ex.Message);
+            Problem(ReasonOf(ex), Prefixed(api, ex.Message));
             return null;
         }
     }
+
+    /// <summary>The client's messages mostly name their API already; the others get it in front.</summary>
+    private static string Prefixed(string api, string message) => message.StartsWith(api, StringComparison.Ordinal) ? message : api + ": " + message;
 
     private void Problem(string reason, string message)
     {
