@@ -44,7 +44,12 @@ internal static class KafkaCollectCommand
         }
 
         var setup = Stopwatch.StartNew();
-        var groupIds = Build(cluster, topics, partitions, groups);
+        List<string> groupIds;
+        await using (new MockClusterWaker(cluster.BrokerPorts[0]))
+        {
+            groupIds = Build(cluster, topics, partitions, groups);
+        }
+
         Console.WriteLine($"cluster: {brokers} brokers, {topics} topics x {partitions} partitions, {groups} groups; set up in {setup.Elapsed.TotalSeconds:F1} s");
         await CollectAsync(cluster.BootstrapServers, groupIds, rounds).ConfigureAwait(false);
         return 0;
@@ -53,15 +58,20 @@ internal static class KafkaCollectCommand
     /// <summary>Topics t0000.., messages on the first topic, and each group's commit on its partitions.</summary>
     private static List<string> Build(MockKafkaCluster cluster, int topics, int partitions, int groups)
     {
+        var watch = Stopwatch.StartNew();
         for (var t = 0; t < topics; t++)
         {
             cluster.CreateTopic(TopicName(t), partitions);
         }
 
+        Console.WriteLine($"  topics created in {watch.Elapsed.TotalSeconds:F1} s");
+
         for (var p = 0; p < partitions; p++)
         {
             cluster.Produce(TopicName(0), p, 100);
         }
+
+        Console.WriteLine($"  produced in {watch.Elapsed.TotalSeconds:F1} s");
 
         var ids = new List<string>(groups);
         for (var g = 0; g < groups; g++)
