@@ -74,7 +74,9 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
         // The slow round ends by itself, within its hard timeout, with what brokers 1 and 3 answered.
         var round = await slowRound;
         output.WriteLine("slow broker: " + round.Message);
-        Assert.Equal("timeout", round.Reason);
+        // The request to the slow broker times out, and the client drops that connection, failing what was queued on
+        // it: either is the first problem named, depending on which partition comes first.
+        Assert.Contains(round.Reason, new[] { "timeout", "connect" });
         Assert.StartsWith("partial result:", round.Message, StringComparison.Ordinal);
         Assert.InRange(round.Count("kafka_topic_partition_current_offset"), 1, 5);
         Assert.Equal(3, round.Value("kafka_brokers"));

@@ -19,7 +19,14 @@ internal static class KafkaKit
         ProbeRound.Monitor("kafka", id, [("bootstrap_servers", bootstrap), .. extra]) with { Interval = TimeSpan.FromSeconds(1) };
 
     /// <summary>Established sockets from this machine to the cluster's brokers (the OS's table).</summary>
-    public static int SocketsTo(MockKafkaCluster cluster) => cluster.BrokerPorts.Sum(SocketTable.EstablishedTo);
+    public static int SocketsTo(MockKafkaCluster cluster) => SocketTable.EstablishedToEach(cluster.BrokerPorts).Sum();
+
+    /// <summary>Sockets to each of two clusters' brokers, from one reading of the OS's table.</summary>
+    public static (int First, int Second) SocketsTo(MockKafkaCluster first, MockKafkaCluster second)
+    {
+        var counts = SocketTable.EstablishedToEach([.. first.BrokerPorts, .. second.BrokerPorts]);
+        return (counts.Take(first.BrokerCount).Sum(), counts.Skip(first.BrokerCount).Sum());
+    }
 
     /// <summary>The value of <c>vigil_monitor_kafka_connections</c> as the registry exposes it.</summary>
     public static double ExposedConnections(Common.Metrics.MetricsRegistry registry)

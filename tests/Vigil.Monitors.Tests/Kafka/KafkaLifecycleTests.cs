@@ -39,7 +39,8 @@ public sealed class KafkaLifecycleTests(ITestOutputHelper output)
         {
             while (!sampling.IsCancellationRequested)
             {
-                both += KafkaKit.SocketsTo(a) > 0 && KafkaKit.SocketsTo(c) > 0 ? 1 : 0;
+                var (toA, toC) = KafkaKit.SocketsTo(a, c);
+                both += toA > 0 && toC > 0 ? 1 : 0;
                 await Task.Delay(1);
             }
         });
