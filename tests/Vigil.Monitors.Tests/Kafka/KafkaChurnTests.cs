@@ -32,11 +32,14 @@ public sealed class KafkaChurnTests(ITestOutputHelper output)
             var active = new Dictionary<string, MockKafkaCluster>();
             await using (var kit = new SchedulerKit(collector))
             {
-                var paused = new Dictionary<string, MockKafkaCluster>();
+                var operations = new RandomMonitorOperations<MockKafkaCluster>(
+                    kit, KafkaKit.Template, (id, cluster) => KafkaKit.Monitor(id, cluster.BootstrapServers), clusters!, MaxMonitors, idPrefix: "k");
+                active = operations.Active;
+                var paused = operations.Paused;
                 var random = new Random(8);
                 for (var op = 0; op < 300; op++)
                 {
-                    await RandomOperationAsync(kit, random, op, active, paused, clusters!);
+                    await operations.ApplyAsync(random, op);
                     await Task.Delay(random.Next(0, 20));
                 }
 
@@ -65,41 +68,6 @@ public sealed class KafkaChurnTests(ITestOutputHelper output)
 
     private static int Expected(Dictionary<string, MockKafkaCluster> active, MockKafkaCluster cluster) =>
         active.Values.Count(c => c == cluster) * cluster.BrokerCount;
-
-    private static async Task RandomOperationAsync(
-        SchedulerKit kit, Random random, int op, Dictionary<string, MockKafkaCluster> active, Dictionary<string, MockKafkaCluster> paused, MockKafkaCluster[] clusters)
-    {
-        var cluster = clusters[random.Next(clusters.Length)];
-        switch (random.Next(5))
-        {
-            case 0 or 1 when active.Count + paused.Count < MaxMonitors:
-                var id = "k" + op;
-                kit.Scheduler.Schedule(KafkaKit.Monitor(id, cluster.BootstrapServers), KafkaKit.Template);
-                active[id] = cluster;
-                break;
-            case 2 when active.Count > 0:
-                var edited = active.Keys.ElementAt(random.Next(active.Count));
-                kit.Scheduler.Schedule(KafkaKit.Monitor(edited, cluster.BootstrapServers), KafkaKit.Template);
-                active[edited] = cluster;
-                break;
-            case 3 when active.Count > 0:
-                var stopped = active.Keys.ElementAt(random.Next(active.Count));
-                await kit.Scheduler.UnscheduleAsync(stopped);
-                if (random.Next(2) == 0)
-                {
-                    paused[stopped] = active[stopped];
-                }
-
-                active.Remove(stopped);
-                break;
-            case 4 when paused.Count > 0:
-                var resumed = paused.Keys.ElementAt(random.Next(paused.Count));
-                kit.Scheduler.Schedule(KafkaKit.Monitor(resumed, paused[resumed].BootstrapServers), KafkaKit.Template);
-                active[resumed] = paused[resumed];
-                paused.Remove(resumed);
-                break;
-        }
-    }
 
     private MockKafkaCluster? Cluster(int brokers)
     {
