@@ -112,6 +112,30 @@ public sealed class KafkaCollectorTests(ITestOutputHelper output)
         Assert.Equal(1, round.Value($"kafka_broker_info{{address=\"127.0.0.1:{cluster.BrokerPorts[0]}\",id=\"1\"}}"));
     }
 
+    [Fact]
+    public void TheTemplatesAvailabilityGroupIsTheMetadataFetch()
+    {
+        var template = KafkaKit.Template;
+        Assert.Equal(("kafka", "middleware"), (template.Protocol, template.Category));
+        Assert.True(template.IsSecret("password"));
+        Assert.True(template.Param("bootstrap_servers")!.Required);
+        Assert.Equal(["plaintext", "ssl", "sasl_plaintext", "sasl_ssl"], template.Param("security_protocol")!.Options);
+        Assert.Equal(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], template.Param("sasl_mechanism")!.Options);
+        Assert.Equal("false", template.Param("include_internal")!.Default);
+        var availability = Assert.Single(template.Metrics, g => g.Priority == 0);
+        Assert.Equal("cluster", availability.Name);
+        Assert.Equal(["kafka_brokers", "kafka_controller_id", "kafka_topics"], availability.Fields.Select(f => f.Metric));
+    }
+
+    [Fact]
+    public async Task TheConnectionGaugeIsRegisteredWithTheSchedulerAndLeavesWithIt()
+    {
+        var kit = new Scheduling.SchedulerKit(new KafkaCollector());
+        Assert.Equal(0, KafkaKit.ExposedConnections(kit.Registry));
+        await kit.DisposeAsync();
+        Assert.False(kit.Registry.IsRegistered("vigil_monitor_kafka_connections"));
+    }
+
     [Theory]
     [InlineData("bootstrap_servers", "127.0.0.1", "bootstrap_servers")]
     [InlineData("topic_include", "([", "topic_include: invalid regex")]
