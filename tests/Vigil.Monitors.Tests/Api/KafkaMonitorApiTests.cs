@@ -24,7 +24,7 @@ public sealed class KafkaMonitorApiTests(ITestOutputHelper output)
             return;
         }
 
-        cluster.CreateTopic("orders", 2);
+        KafkaKit.CreateSpreadTopic(cluster, "orders", 2);
         cluster.Produce("orders", 0, 5);
         await using var api = await MonitorApi.StartAsync();
 

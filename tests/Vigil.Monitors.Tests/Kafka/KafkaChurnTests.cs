@@ -72,7 +72,11 @@ public sealed class KafkaChurnTests(ITestOutputHelper output)
     private MockKafkaCluster? Cluster(int brokers)
     {
         var cluster = MockKafkaCluster.CreateOrSkip(brokers, output.WriteLine);
-        cluster?.CreateTopic("t", brokers * 2);
+        if (cluster is not null)
+        {
+            KafkaKit.CreateSpreadTopic(cluster, "t", brokers * 2);
+        }
+
         return cluster;
     }
 }

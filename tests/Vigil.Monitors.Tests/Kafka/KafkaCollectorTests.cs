@@ -140,6 +140,7 @@ public sealed class KafkaCollectorTests(ITestOutputHelper output)
     [InlineData("bootstrap_servers", "127.0.0.1", "bootstrap_servers")]
     [InlineData("topic_include", "([", "topic_include: invalid regex")]
     [InlineData("group_exclude", "(?<", "group_exclude: invalid regex")]
+    [InlineData("group_include", "(a)\\1", "group_include: invalid regex")]
     public async Task BadParamsAreTheMonitorsConfigError(string field, string value, string expected)
     {
         var monitor = KafkaKit.Monitor("bad", "127.0.0.1:9", (field, value));

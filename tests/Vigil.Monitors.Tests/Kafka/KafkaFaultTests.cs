@@ -162,7 +162,10 @@ public sealed class KafkaFaultTests(ITestOutputHelper output)
         var cluster = MockKafkaCluster.CreateOrSkip(brokers, output.WriteLine);
         foreach (var (topic, partitions) in topics)
         {
-            cluster?.CreateTopic(topic, partitions);
+            if (cluster is not null)
+            {
+                KafkaKit.CreateSpreadTopic(cluster, topic, partitions);
+            }
         }
 
         return cluster;

@@ -18,6 +18,19 @@ internal static class KafkaKit
     public static MonitorDefinition Monitor(string id, string bootstrap, params (string Field, string Value)[] extra) =>
         ProbeRound.Monitor("kafka", id, [("bootstrap_servers", bootstrap), .. extra]) with { Interval = TimeSpan.FromSeconds(1) };
 
+    /// <summary>
+    /// Creates a topic whose partition p is led by broker p mod N + 1: the mock picks leaders at random, and the tests
+    /// that count sockets or take a broker down need every broker to lead something.
+    /// </summary>
+    public static void CreateSpreadTopic(MockKafkaCluster cluster, string topic, int partitions)
+    {
+        cluster.CreateTopic(topic, partitions);
+        for (var p = 0; p < partitions; p++)
+        {
+            cluster.SetPartitionLeader(topic, p, (p % cluster.BrokerCount) + 1);
+        }
+    }
+
     /// <summary>Established sockets from this machine to the cluster's brokers (the OS's table).</summary>
     public static int SocketsTo(MockKafkaCluster cluster) => SocketTable.EstablishedToEach(cluster.BrokerPorts).Sum();
 

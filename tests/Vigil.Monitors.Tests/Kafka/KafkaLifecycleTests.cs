@@ -128,7 +128,11 @@ public sealed class KafkaLifecycleTests(ITestOutputHelper output)
     private MockKafkaCluster? Cluster(int brokers, string topic)
     {
         var cluster = MockKafkaCluster.CreateOrSkip(brokers, output.WriteLine);
-        cluster?.CreateTopic(topic, brokers);
+        if (cluster is not null)
+        {
+            KafkaKit.CreateSpreadTopic(cluster, topic, brokers);
+        }
+
         return cluster;
     }
 }

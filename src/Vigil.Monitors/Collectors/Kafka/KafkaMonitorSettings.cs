@@ -117,8 +117,9 @@ internal sealed class NameFilter
         {
             return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
+            // NotSupportedException: a construct the non-backtracking engine refuses (backreferences, lookarounds).
             throw new CollectException("config", $"{param}: invalid regex '{pattern}': {ex.Message}", ex);
         }
     }

@@ -132,6 +132,12 @@ internal sealed partial class KafkaRound
                 First = $"{key.Topic}[{key.Partition}]: {KafkaErrorCodes.Name(code)} (error code {code})";
                 Reason = KafkaRound.ReasonOf(code);
             }
+            else if (code is KafkaErrorCodes.TimedOut or KafkaErrorCodes.RequestTimedOut)
+            {
+                // A request that timed out makes the client drop its connection, failing what else was queued on it:
+                // the timeout is the cause, whichever partition came first.
+                Reason = "timeout";
+            }
         }
     }
 }
