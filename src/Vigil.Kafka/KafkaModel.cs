@@ -63,12 +63,25 @@ internal sealed class KafkaClientStatistics
     private long _requestsSent;
     private long _bytesSent;
     private long _bytesReceived;
+    private int _peakInFlight;
 
     public long RequestsSent => Interlocked.Read(ref _requestsSent);
 
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>The most requests ever awaiting their responses on one connection at once (pipelining depth).</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    internal void OnInFlight(int count)
+    {
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (count > peak && Interlocked.CompareExchange(ref _peakInFlight, count, peak) != peak)
+        {
+            peak = Volatile.Read(ref _peakInFlight);
+        }
+    }
 
     internal void OnSent(int bytes)
     {

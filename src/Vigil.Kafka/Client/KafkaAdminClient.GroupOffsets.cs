@@ -3,6 +3,9 @@ namespace Vigil.Kafka;
 /// <summary>OffsetFetch: a group's committed offsets, from its coordinator.</summary>
 internal sealed partial class KafkaAdminClient
 {
+    private volatile bool _offsetFetchNeedsPartitions;
+    private Dictionary<string, List<int>>? _allPartitions;
+
     /// <summary>
     /// Every offset <paramref name="group"/> committed (-1 for a partition with none). From OffsetFetch v2 the
     /// broker lists them itself; for v0–1 the partitions of every topic in the last metadata are asked. A group whose
@@ -44,10 +47,16 @@ internal sealed partial class KafkaAdminClient
         {
             var connection = await _pool.GetAsync(node, ct).ConfigureAwait(false);
             var version = connection.VersionFor(KafkaApi.OffsetFetch);
-            var answer = await FetchOffsetsAsync(connection, version, group, version >= 2 ? null : AllPartitions(), ct).ConfigureAwait(false);
-            return answer.NullTopics && answer.ErrorCode == KafkaErrorCodes.None
-                ? await FetchOffsetsAsync(connection, version, group, AllPartitions(), ct).ConfigureAwait(false)
-                : answer;
+            var listPartitions = version < 2 || _offsetFetchNeedsPartitions;
+            var answer = await FetchOffsetsAsync(connection, version, group, listPartitions ? AllPartitions() : null, ct).ConfigureAwait(false);
+            if (!answer.NullTopics || answer.ErrorCode != KafkaErrorCodes.None)
+            {
+                return answer;
+            }
+
+            // The cluster does not understand "null = all" (librdkafka's mock): list partitions from now on.
+            _offsetFetchNeedsPartitions = true;
+            return await FetchOffsetsAsync(connection, version, group, AllPartitions(), ct).ConfigureAwait(false);
         }
         catch (KafkaException e) when (e is KafkaConnectionException or KafkaTimeoutException)
         {
@@ -67,11 +76,12 @@ internal sealed partial class KafkaAdminClient
         return answers.FirstOrDefault(a => a.GroupId == group) ?? throw new KafkaProtocolException($"OffsetFetch for group {group}: the answer does not mention the group");
     }
 
+    /// <summary>Every partition of the last metadata, by topic; built once per metadata (groups share it).</summary>
     private Dictionary<string, List<int>> AllPartitions()
     {
         lock (_cacheLock)
         {
-            return _topics.Values.ToDictionary(t => t.Name, t => t.Partitions.Select(p => p.Partition).ToList(), StringComparer.Ordinal);
+            return _allPartitions ??= _topics.Values.ToDictionary(t => t.Name, t => t.Partitions.Select(p => p.Partition).ToList(), StringComparer.Ordinal);
         }
     }
 

@@ -133,6 +133,7 @@ internal sealed partial class KafkaAdminClient : IAsyncDisposable
         lock (_cacheLock)
         {
             _topics = topics;
+            _allPartitions = null;
         }
 
         return metadata;

@@ -45,10 +45,14 @@ internal sealed partial class KafkaBrokerConnection
             ThrowIfClosed();
             var correlationId = Interlocked.Increment(ref _nextCorrelationId);
             var frame = BuildFrame(api, version, correlationId, write);
+            int inFlight;
             lock (_pending)
             {
                 _pending[correlationId] = pending;
+                inFlight = _pending.Count;
             }
+
+            _statistics.OnInFlight(inFlight);
 
             try
             {

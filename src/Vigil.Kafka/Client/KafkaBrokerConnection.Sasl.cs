@@ -10,12 +10,24 @@ internal sealed partial class KafkaBrokerConnection
 {
     private async Task AuthenticateAsync(CancellationToken ct)
     {
+        try
+        {
+            await ExchangeSaslAsync(ct).ConfigureAwait(false);
+        }
+        catch (KafkaException e) when (e is not (KafkaConnectionException or KafkaTimeoutException or KafkaProtocolException))
+        {
+            throw new KafkaException(e.ErrorCode, e.ErrorName, $"{Describe()}: {e.Message}");
+        }
+    }
+
+    private async Task ExchangeSaslAsync(CancellationToken ct)
+    {
         var mechanism = KafkaSasl.MechanismName(_options.SaslMechanism);
         var handshake = VersionFor(KafkaApi.SaslHandshake);
         var (error, enabled) = await ExchangeAsync(KafkaApi.SaslHandshake, handshake, (w, _) => SaslHandshakeMessage.WriteRequest(w, mechanism), (ref r, _) => SaslHandshakeMessage.ReadResponse(ref r), ct).ConfigureAwait(false);
         if (error != KafkaErrorCodes.None)
         {
-            throw new KafkaException(error, KafkaErrorCodes.Name(error), $"{Describe()}: SASL mechanism {mechanism} refused ({KafkaErrorCodes.Name(error)}); the broker enables: {string.Join(", ", enabled)}");
+            throw new KafkaException(error, KafkaErrorCodes.Name(error), $"SASL mechanism {mechanism} refused ({KafkaErrorCodes.Name(error)}); the broker enables: {string.Join(", ", enabled)}");
         }
 
         var authenticate = handshake >= 1 ? VersionFor(KafkaApi.SaslAuthenticate) : (short)-1;

@@ -50,9 +50,6 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     /// <summary>Whether the connection can take requests (connected, not closed).</summary>
     public bool IsOpen => _closedBecause is null && _socket is not null;
 
-    /// <summary>Whether a socket is held (open or still being closed), for <see cref="KafkaAdminClient.OpenConnections"/>.</summary>
-    public bool HoldsSocket => _socket is not null;
-
     public string Describe() => NodeId >= 0 ? $"broker {NodeId} ({Endpoint})" : $"bootstrap server {Endpoint}";
 
     /// <summary>

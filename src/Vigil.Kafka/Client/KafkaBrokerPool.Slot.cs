@@ -22,10 +22,18 @@ internal sealed partial class KafkaBrokerPool
 
         lock (_brokers)
         {
-            if (!slot.Detached)
+            if (!slot.Detached && slot.Connection is not { IsOpen: true })
             {
                 slot.Set(connection);
                 return connection;
+            }
+
+            if (!slot.Detached && slot.Connection is { } adopted)
+            {
+                // A bootstrap connection was adopted meanwhile: keep that one, close this.
+                slot.ClearConnecting();
+                _ = connection.DisposeAsync().AsTask();
+                return adopted;
             }
         }
 
@@ -91,6 +99,8 @@ internal sealed partial class KafkaBrokerPool
             _failures = 0;
             _lastError = null;
         }
+
+        public void ClearConnecting() => Connecting = null;
 
         public void Failed(Exception error)
         {

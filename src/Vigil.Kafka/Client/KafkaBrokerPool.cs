@@ -22,14 +22,14 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
         _statistics = statistics;
     }
 
-    /// <summary>Sockets held now, over every broker.</summary>
+    /// <summary>Open sockets now, over every broker (a closed connection's socket is closed at once, even before it is replaced).</summary>
     public int OpenConnections
     {
         get
         {
             lock (_brokers)
             {
-                return _brokers.Values.Count(s => s.Connection?.HoldsSocket == true);
+                return _brokers.Values.Count(s => s.Connection?.IsOpen == true);
             }
         }
     }
@@ -120,7 +120,7 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
     {
         lock (_brokers)
         {
-            if (!_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null)
+            if (!_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null || slot.Connecting is not null)
             {
                 return false;
             }

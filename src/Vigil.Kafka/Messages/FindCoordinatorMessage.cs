@@ -16,12 +16,7 @@ internal static class FindCoordinatorMessage
         var flexible = KafkaApi.FindCoordinator.IsFlexible(version);
         if (version < 4)
         {
-            if (groups.Count != 1)
-            {
-                throw new ArgumentException($"FindCoordinator v{version} asks for exactly one key, not {groups.Count}", nameof(groups));
-            }
-
-            writer.WriteString(groups[0], flexible);
+            writer.WriteString(KafkaApi.FindCoordinator.Single(version, groups), flexible);
         }
 
         if (version >= 1)

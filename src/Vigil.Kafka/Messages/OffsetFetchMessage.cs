@@ -27,12 +27,7 @@ internal static class OffsetFetchMessage
 
         if (version < 8)
         {
-            if (groups.Count != 1)
-            {
-                throw new ArgumentException($"OffsetFetch v{version} asks for exactly one group, not {groups.Count}", nameof(groups));
-            }
-
-            writer.WriteString(groups[0], flexible);
+            writer.WriteString(KafkaApi.OffsetFetch.Single(version, groups), flexible);
             WriteTopics(writer, partitions, flexible);
         }
         else

@@ -33,4 +33,8 @@ internal sealed record KafkaApi(short Key, string Name, short MinVersion, short 
     public short ResponseHeaderVersion(short version) => Key != ApiVersions.Key && IsFlexible(version) ? (short)1 : (short)0;
 
     public string Describe(short version) => $"{Name} v{version}";
+
+    /// <summary>The one group a version before batching can carry; more is the caller's mistake.</summary>
+    public string Single(short version, IReadOnlyList<string> groups) =>
+        groups.Count == 1 ? groups[0] : throw new ArgumentException($"{Describe(version)} asks for exactly one group, not {groups.Count}", nameof(groups));
 }
