@@ -110,6 +110,14 @@ public sealed class KafkaCollectorTests(ITestOutputHelper output)
         Assert.Equal(1, round.Value("kafka_brokers"));
         Assert.Equal(1, round.Count("kafka_broker_info"));
         Assert.Equal(1, round.Value($"kafka_broker_info{{address=\"127.0.0.1:{cluster.BrokerPorts[0]}\",id=\"1\"}}"));
+
+        // Filters that keep nothing: a clean round with the cluster's numbers and no topic at all.
+        await using var none = new KafkaMonitorDriver(new KafkaCollector(), KafkaKit.Monitor("n", cluster.BootstrapServers, ("topic_include", "^nothing$")));
+        var empty = await none.CollectAsync();
+        Assert.Null(empty.Message);
+        Assert.Empty(empty.Topics());
+        Assert.Equal(0, empty.Value("kafka_topics"));
+        Assert.Equal(1, empty.Value("kafka_brokers"));
     }
 
     [Fact]

@@ -36,8 +36,8 @@ internal sealed partial class KafkaRound
         var metadata = await MetadataAsync().ConfigureAwait(false);
         Samples.BeginRound(_context);
         var partitions = KeptPartitions(metadata);
-        var earliest = GuardAsync("ListOffsets", () => Admin.ListOffsetsAsync(partitions, KafkaOffsetSpec.Earliest, _cancellation));
-        var latest = GuardAsync("ListOffsets", () => Admin.ListOffsetsAsync(partitions, KafkaOffsetSpec.Latest, _cancellation));
+        var earliest = OffsetsAsync(partitions, KafkaOffsetSpec.Earliest);
+        var latest = OffsetsAsync(partitions, KafkaOffsetSpec.Latest);
         var cluster = GuardAsync("DescribeCluster", () => Admin.DescribeClusterAsync(_cancellation));
         var groups = CollectGroupsAsync();
         await Task.WhenAll(earliest, latest, cluster, groups).ConfigureAwait(false);
@@ -47,6 +47,10 @@ internal sealed partial class KafkaRound
         WriteGroups(await groups.ConfigureAwait(false), await latest.ConfigureAwait(false));
         ReportProblems();
     }
+
+    /// <summary>One ListOffsets per leader broker (the client batches); none at all when the filters keep no partition.</summary>
+    private Task<KafkaPartitionOffsets?> OffsetsAsync(List<KafkaTopicPartition> partitions, KafkaOffsetSpec spec) =>
+        partitions.Count == 0 ? Task.FromResult<KafkaPartitionOffsets?>(null) : GuardAsync("ListOffsets", () => Admin.ListOffsetsAsync(partitions, spec, _cancellation));
 
     /// <summary>The round's failure reason for a client error (the <c>vigil_monitor_collect_errors_total</c> label).</summary>
     public static string ReasonOf(KafkaException ex) => ex switch
