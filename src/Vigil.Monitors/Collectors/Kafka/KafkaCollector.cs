@@ -15,6 +15,14 @@ internal sealed class KafkaCollector : ICollector, ICollectorMetrics
 {
     public const string Name = "kafka";
 
+    private readonly Func<KafkaClientOptions, CancellationToken, Task<KafkaAdminClient>> _connect;
+
+    /// <param name="connect">How a lease's client is connected; tests wrap it to see the moment a new client starts.</param>
+    public KafkaCollector(Func<KafkaClientOptions, CancellationToken, Task<KafkaAdminClient>>? connect = null)
+    {
+        _connect = connect ?? KafkaAdminClient.ConnectAsync;
+    }
+
     public string Protocol => Name;
 
     /// <summary>The clients alive now (one per kafka monitor with an open lease).</summary>
@@ -52,7 +60,7 @@ internal sealed class KafkaCollector : ICollector, ICollectorMetrics
         var fingerprint = ParamFingerprint.Of(context.Monitor, [], settings.Client.Fingerprint(), requestTimeout.Ticks.ToString(CultureInfo.InvariantCulture));
         try
         {
-            return await context.Leases.AcquireAsync(Name, fingerprint, ct => KafkaMonitorClient.ConnectAsync(settings.Client, LiveClients, ct), cancellationToken).ConfigureAwait(false);
+            return await context.Leases.AcquireAsync(Name, fingerprint, ct => KafkaMonitorClient.ConnectAsync(_connect, settings.Client, LiveClients, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (KafkaException ex)
         {

@@ -35,9 +35,10 @@ internal sealed class KafkaMonitorClient : IAsyncDisposable
     /// <summary>Scratch for consumer-group rounds (lag sums by topic), reused.</summary>
     public Dictionary<string, (long Offset, long Lag, bool LagKnown)> TopicSums { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<KafkaMonitorClient> ConnectAsync(KafkaClientOptions options, KafkaLiveClients live, CancellationToken cancellationToken)
+    public static async Task<KafkaMonitorClient> ConnectAsync(
+        Func<KafkaClientOptions, CancellationToken, Task<KafkaAdminClient>> connect, KafkaClientOptions options, KafkaLiveClients live, CancellationToken cancellationToken)
     {
-        var admin = await KafkaAdminClient.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        var admin = await connect(options, cancellationToken).ConfigureAwait(false);
         var client = new KafkaMonitorClient(admin, live);
         live.Add(client);
         return client;
