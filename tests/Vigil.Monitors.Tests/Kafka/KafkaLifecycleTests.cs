@@ -59,8 +59,7 @@ public sealed class KafkaLifecycleTests(ITestOutputHelper output)
         }
 
         await using var kit = new SchedulerKit(new KafkaCollector());
-        kit.Scheduler.Schedule(KafkaKit.Monitor("ma", a.BootstrapServers), KafkaKit.Template);
-        kit.Scheduler.Schedule(KafkaKit.Monitor("mb", b.BootstrapServers), KafkaKit.Template);
+        ScheduleOnePerCluster(kit, a, b);
         await MonitorSchedulerTests.WaitUntil(() => KafkaKit.SocketsTo(a) == 3 && KafkaKit.SocketsTo(b) == 2, Settle);
         Assert.Equal(5, KafkaKit.ExposedConnections(kit.Registry));
 
@@ -89,8 +88,7 @@ public sealed class KafkaLifecycleTests(ITestOutputHelper output)
         }
 
         await using var kit = new SchedulerKit(new KafkaCollector());
-        kit.Scheduler.Schedule(KafkaKit.Monitor("ma", a.BootstrapServers), KafkaKit.Template);
-        kit.Scheduler.Schedule(KafkaKit.Monitor("mb", b.BootstrapServers), KafkaKit.Template);
+        ScheduleOnePerCluster(kit, a, b);
         await MonitorSchedulerTests.WaitUntil(() => IsUp(kit, "ma") && IsUp(kit, "mb"), Settle);
         var roundsOfB = UpSamples(kit, "mb");
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -108,6 +106,13 @@ public sealed class KafkaLifecycleTests(ITestOutputHelper output)
         var seconds = (int)watch.Elapsed.TotalSeconds;
         Assert.InRange(UpSamples(kit, "mb") - roundsOfB, seconds - 1, seconds + 1);
         Assert.Equal(MonitorStatus.Up, kit.Statuses["mb"].Status);
+    }
+
+    /// <summary>Monitor <c>ma</c> on cluster <paramref name="a"/>, <c>mb</c> on <paramref name="b"/>.</summary>
+    private static void ScheduleOnePerCluster(SchedulerKit kit, MockKafkaCluster a, MockKafkaCluster b)
+    {
+        kit.Scheduler.Schedule(KafkaKit.Monitor("ma", a.BootstrapServers), KafkaKit.Template);
+        kit.Scheduler.Schedule(KafkaKit.Monitor("mb", b.BootstrapServers), KafkaKit.Template);
     }
 
     private static bool IsUp(SchedulerKit kit, string id) => kit.Statuses.TryGetValue(id, out var s) && s.Status == MonitorStatus.Up;
