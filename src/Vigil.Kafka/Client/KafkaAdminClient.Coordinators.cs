@@ -28,9 +28,15 @@ internal sealed partial class KafkaAdminClient
         if (missing.Count > 0)
         {
             var found = await OnAnyBrokerAsync(KafkaApi.FindCoordinator, c => FindCoordinatorsAsync(c, missing, ct), ct).ConfigureAwait(false);
-            foreach (var coordinator in found)
+            foreach (var coordinator in found.Where(c => missing.Contains(c.Key)))
             {
                 result[coordinator.Key] = Remember(coordinator);
+            }
+
+            // A batched answer that leaves a group out says nothing about it: as good as "not available".
+            foreach (var group in missing.Where(g => !result.ContainsKey(g)))
+            {
+                result[group] = (-1, KafkaErrorCodes.CoordinatorNotAvailable);
             }
         }
 

@@ -16,7 +16,7 @@ internal sealed partial class KafkaAdminClient : IAsyncDisposable
     private KafkaAdminClient(KafkaClientOptions options)
     {
         _options = options;
-        _pool = new KafkaBrokerPool(options, Statistics);
+        _pool = new KafkaBrokerPool(options, Statistics, new KafkaNameTable());
     }
 
     /// <summary>Sockets this client holds now.</summary>
@@ -97,7 +97,7 @@ internal sealed partial class KafkaAdminClient : IAsyncDisposable
     /// <summary>Metadata through a fresh connection to <paramref name="endpoint"/>, kept as that broker's if it is one.</summary>
     private async Task<KafkaClusterMetadata> BootstrapFromAsync(KafkaEndpoint endpoint, CancellationToken ct)
     {
-        var connection = await KafkaBrokerConnection.ConnectAsync(endpoint, -1, _options, Statistics, ct).ConfigureAwait(false);
+        var connection = await KafkaBrokerConnection.ConnectAsync(endpoint, -1, _options, Statistics, ct, _pool.Names).ConfigureAwait(false);
         try
         {
             var metadata = Apply(await RequestMetadataAsync(connection, ct).ConfigureAwait(false));

@@ -52,9 +52,9 @@ internal sealed partial class KafkaBrokerConnection
     /// <summary>Reads one size-prefixed frame; a size outside 4..<see cref="KafkaFraming.MaxResponseSize"/> is malformed.</summary>
     private async Task<ResponseFrame> ReadFrameAsync(CancellationToken ct)
     {
-        var sizeBytes = new byte[KafkaFraming.SizePrefixLength];
-        await _stream!.ReadExactlyAsync(sizeBytes, ct).ConfigureAwait(false);
-        var size = BinaryPrimitives.ReadInt32BigEndian(sizeBytes);
+        // One reader at a time (the handshake, then the read loop), so the size buffer is the connection's.
+        await _stream!.ReadExactlyAsync(_sizeBuffer, ct).ConfigureAwait(false);
+        var size = BinaryPrimitives.ReadInt32BigEndian(_sizeBuffer);
         if (size < 4 || size > KafkaFraming.MaxResponseSize)
         {
             throw new KafkaProtocolException($"{Describe()}: response size {size} is outside 4..{KafkaFraming.MaxResponseSize}");

@@ -85,7 +85,7 @@ internal sealed partial class KafkaBrokerConnection
     {
         try
         {
-            var reader = new KafkaReader(frame.Span, $"{api.Describe(version)} response from {Describe()}");
+            var reader = new KafkaReader(frame.Span, $"{api.Describe(version)} response from {Describe()}", _names);
             KafkaFraming.SkipResponseHeader(ref reader, api, version);
             var result = read(ref reader, version);
             reader.ExpectEnd();

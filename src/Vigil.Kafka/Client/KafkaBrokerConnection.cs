@@ -20,10 +20,12 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
 {
     private readonly KafkaClientOptions _options;
     private readonly KafkaClientStatistics _statistics;
+    private readonly KafkaNameTable? _names;
     private readonly KafkaWriter _writer = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Dictionary<int, PendingRequest> _pending = [];
     private readonly HashSet<int> _abandoned = [];
+    private readonly byte[] _sizeBuffer = new byte[KafkaFraming.SizePrefixLength];
     private readonly CancellationTokenSource _closing = new();
     private Socket? _socket;
     private Stream? _stream;
@@ -31,8 +33,9 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     private Exception? _closedBecause;
     private int _nextCorrelationId;
 
-    private KafkaBrokerConnection(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics)
+    private KafkaBrokerConnection(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, KafkaNameTable? names)
     {
+        _names = names;
         Endpoint = endpoint;
         NodeId = nodeId;
         _options = options;
@@ -56,9 +59,9 @@ internal sealed partial class KafkaBrokerConnection : IAsyncDisposable
     /// Connects, negotiates versions and authenticates, all within the connect timeout plus one request deadline
     /// per handshake step. Throws <see cref="KafkaConnectionException"/> naming host:port when that fails.
     /// </summary>
-    public static async Task<KafkaBrokerConnection> ConnectAsync(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, CancellationToken ct)
+    public static async Task<KafkaBrokerConnection> ConnectAsync(KafkaEndpoint endpoint, int nodeId, KafkaClientOptions options, KafkaClientStatistics statistics, CancellationToken ct, KafkaNameTable? names = null)
     {
-        var connection = new KafkaBrokerConnection(endpoint, nodeId, options, statistics);
+        var connection = new KafkaBrokerConnection(endpoint, nodeId, options, statistics, names);
         try
         {
             await connection.OpenSocketAsync(ct).ConfigureAwait(false);

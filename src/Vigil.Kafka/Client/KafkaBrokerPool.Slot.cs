@@ -8,7 +8,7 @@ internal sealed partial class KafkaBrokerPool
         KafkaBrokerConnection connection;
         try
         {
-            connection = await KafkaBrokerConnection.ConnectAsync(slot.Endpoint, slot.NodeId, _options, _statistics, _disposing.Token).ConfigureAwait(false);
+            connection = await KafkaBrokerConnection.ConnectAsync(slot.Endpoint, slot.NodeId, _options, _statistics, _disposing.Token, Names).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -16,11 +16,15 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private bool _disposed;
 
-    public KafkaBrokerPool(KafkaClientOptions options, KafkaClientStatistics statistics)
+    public KafkaBrokerPool(KafkaClientOptions options, KafkaClientStatistics statistics, KafkaNameTable names)
     {
+        Names = names;
         _options = options;
         _statistics = statistics;
     }
+
+    /// <summary>The client's topic names, shared by its connections.</summary>
+    public KafkaNameTable Names { get; }
 
     /// <summary>Open sockets now, over every broker (a closed connection's socket is closed at once, even before it is replaced).</summary>
     public int OpenConnections

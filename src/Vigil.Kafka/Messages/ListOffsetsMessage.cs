@@ -63,7 +63,7 @@ internal static class ListOffsetsMessage
         var topics = reader.ReadArrayCount(flexible, 3);
         for (var t = 0; t < topics; t++)
         {
-            var topic = reader.ReadString(flexible);
+            var topic = reader.ReadName(flexible);
             var partitions = reader.ReadArrayCount(flexible, 6);
             for (var p = 0; p < partitions; p++)
             {

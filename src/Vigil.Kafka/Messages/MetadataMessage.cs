@@ -97,7 +97,7 @@ internal static class MetadataMessage
         var error = reader.ReadInt16();
 
         // From v12 a topic known only by id may have a null name; report it by its error with an empty name.
-        var name = (version >= 12 ? reader.ReadNullableString(flexible) : reader.ReadString(flexible)) ?? "";
+        var name = (version >= 12 ? reader.ReadNullableString(flexible) : reader.ReadName(flexible)) ?? "";
         if (version >= 10)
         {
             _ = reader.ReadUuid();

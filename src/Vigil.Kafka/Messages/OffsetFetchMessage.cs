@@ -104,7 +104,7 @@ internal static class OffsetFetchMessage
         var topics = reader.ReadArrayCount(flexible, 3);
         for (var t = 0; t < topics; t++)
         {
-            var topic = reader.ReadString(flexible);
+            var topic = reader.ReadName(flexible);
             var partitions = reader.ReadArrayCount(flexible, 15);
             for (var p = 0; p < partitions; p++)
             {

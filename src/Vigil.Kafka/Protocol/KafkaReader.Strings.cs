@@ -7,6 +7,28 @@ internal ref partial struct KafkaReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>
+    /// A topic name: a non-null string, taken from the client's <see cref="KafkaNameTable"/> when the reader has one,
+    /// so names already seen cost no allocation.
+    /// </summary>
+    public string ReadName(bool compact)
+    {
+        if (names is null)
+        {
+            return ReadString(compact);
+        }
+
+        var start = _position;
+        int length = compact ? (int)ReadUnsignedVarint() - 1 : ReadInt16();
+        if (length < 0)
+        {
+            Fail($"name length {length} at byte {start}");
+        }
+
+        var bytes = Take(length, "string");
+        return names.Get(bytes) ?? Decode(bytes, start);
+    }
+
     public string ReadString(bool compact) =>
         ReadNullableString(compact) ?? Fail<string>($"null where a string is required, before byte {_position}");
 
@@ -24,7 +46,11 @@ internal ref partial struct KafkaReader
             return null;
         }
 
-        var bytes = Take(length, "string");
+        return Decode(Take(length, "string"), start);
+    }
+
+    private readonly string Decode(ReadOnlySpan<byte> bytes, int start)
+    {
         try
         {
             return StrictUtf8.GetString(bytes);
@@ -32,7 +58,7 @@ internal ref partial struct KafkaReader
         catch (DecoderFallbackException)
         {
             Fail($"string at byte {start} is not valid UTF-8");
-            return null;
+            return null!;
         }
     }
 

@@ -8,8 +8,9 @@ namespace Vigil.Kafka;
 /// throws <see cref="KafkaProtocolException"/> naming what was being read (<paramref name="what"/>, e.g. "Metadata v12
 /// response"), the field type and the byte offset, never an IndexOutOfRangeException. Lengths are checked against the
 /// bytes left before anything is allocated, so a corrupt count cannot make the reader allocate gigabytes or loop.
+/// Topic names go through <paramref name="names"/> when given (<see cref="ReadName"/>).
 /// </summary>
-internal ref partial struct KafkaReader(ReadOnlySpan<byte> data, string what)
+internal ref partial struct KafkaReader(ReadOnlySpan<byte> data, string what, KafkaNameTable? names = null)
 {
     private readonly ReadOnlySpan<byte> _data = data;
     private int _position;

@@ -161,4 +161,23 @@ public sealed class PrimitivesTests
                 break;
         }
     }
+
+    [Fact]
+    public void NamesAreSharedThroughTheTable()
+    {
+        var table = new KafkaNameTable();
+        var bytes = new Fixture().Str("orders").Str("orders").Raw(0, 2, 0xC3, 0x28).ToArray();
+        var reader = new KafkaReader(bytes, "what", table);
+        var first = reader.ReadName(compact: false);
+        var second = reader.ReadName(compact: false);
+        Assert.Equal("orders", first);
+        Assert.Same(first, second);
+        Assert.Equal(1, table.Count);
+        var error = Assert.Throws<KafkaProtocolException>(() =>
+        {
+            var bad = new KafkaReader(bytes.AsSpan(16), "what", table);
+            bad.ReadName(compact: false);
+        });
+        Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
+    }
 }
