@@ -21,6 +21,15 @@ internal interface ICollector
     Task CollectAsync(CollectContext context, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A collector with self-metrics of its own (the kafka collector's open-connection gauge). The scheduler registers
+/// them once, in its scope, when it is built: never per client or per round (the brief's rule 1).
+/// </summary>
+internal interface ICollectorMetrics
+{
+    void RegisterMetrics(Common.Metrics.MetricsScope scope);
+}
+
 /// <summary>What a collector gets for one round.</summary>
 internal sealed class CollectContext
 {

@@ -48,6 +48,10 @@ internal sealed partial class MonitorScheduler : IMonitorRuntime, IAsyncDisposab
         _concurrency = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _wheel = new TimingWheel<ScheduledMonitor>(options.WheelSlots, NowMs() / _tickMs);
         Metrics = new MonitorMetrics(scope);
+        foreach (var collector in _collectors.Values.OfType<ICollectorMetrics>())
+        {
+            collector.RegisterMetrics(scope);
+        }
     }
 
     public MonitorMetrics Metrics { get; }

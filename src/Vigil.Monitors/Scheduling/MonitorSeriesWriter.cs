@@ -75,7 +75,9 @@ internal sealed partial class MonitorSeriesWriter
             WriteRows(appender, timestampMs, rows);
         }
 
-        WriteSamples(appender, timestampMs, errorReason is null ? rows?.Samples : null);
+        // Rows are given for a successful round or a failed probe: a collector that reports a failure keeps whatever
+        // samples it left (the kafka collector's partial result when one broker is down); a round that threw has none.
+        WriteSamples(appender, timestampMs, rows?.Samples);
     }
 
     /// <summary>Marks every written series stale (Prometheus's staleness marker); the writer is done after this.</summary>

@@ -17,5 +17,5 @@ internal static class MonitorsSetup
     };
 
     /// <summary>The collectors this build has, one per protocol.</summary>
-    public static IReadOnlyList<ICollector> Collectors() => [new Monitors.Collectors.Http.HttpCollector(), new Monitors.Collectors.Tcp.TcpCollector(), new Monitors.Collectors.Prometheus.PrometheusCollector()];
+    public static IReadOnlyList<ICollector> Collectors() => [new Monitors.Collectors.Http.HttpCollector(), new Monitors.Collectors.Tcp.TcpCollector(), new Monitors.Collectors.Prometheus.PrometheusCollector(), new Monitors.Collectors.Kafka.KafkaCollector()];
 }

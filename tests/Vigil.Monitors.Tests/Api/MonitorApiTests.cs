@@ -171,7 +171,7 @@ public sealed class MonitorApiTests
         var (status, body) = await api.SendAsync(HttpMethod.Get, "/api/v1/monitor-types");
         Assert.Equal(200, status);
         var types = body["types"]!.AsArray();
-        Assert.Equal(["port", "prometheus", "website"], types.Select(t => (string)t!["app"]!));
+        Assert.Equal(["kafka", "port", "prometheus", "website"], types.Select(t => (string)t!["app"]!));
         var website = types.Single(t => (string)t!["app"]! == "website")!;
         Assert.Equal("网站监测", (string?)website["name"]!["zh-CN"]);
         var password = website["params"]!.AsArray().Single(p => (string)p!["field"]! == "password")!;

@@ -69,11 +69,11 @@ public sealed class ConnectionLifecycleTests
             await using (var kit = new SchedulerKit(new HttpCollector()))
             {
                 var random = new Random(7);
-                var active = new Dictionary<string, CountingHttpServer>();
-                var paused = new Dictionary<string, CountingHttpServer>();
+                var operations = new RandomMonitorOperations<CountingHttpServer>(kit, Website, Monitor, servers, maxMonitors: 30, idPrefix: "m");
+                var active = operations.Active;
                 for (var op = 0; op < 200; op++)
                 {
-                    await RandomOperationAsync(kit, random, op, active, paused, servers);
+                    await operations.ApplyAsync(random, op);
                     await Task.Delay(random.Next(0, 30));
                 }
 
@@ -98,41 +98,6 @@ public sealed class ConnectionLifecycleTests
             {
                 await server.DisposeAsync();
             }
-        }
-    }
-
-    private static async Task RandomOperationAsync(
-        SchedulerKit kit, Random random, int op, Dictionary<string, CountingHttpServer> active, Dictionary<string, CountingHttpServer> paused, CountingHttpServer[] servers)
-    {
-        var server = servers[random.Next(servers.Length)];
-        switch (random.Next(5))
-        {
-            case 0 or 1 when active.Count + paused.Count < 30:
-                var id = "m" + op;
-                kit.Scheduler.Schedule(Monitor(id, server), Website);
-                active[id] = server;
-                break;
-            case 2 when active.Count > 0:
-                var edited = active.Keys.ElementAt(random.Next(active.Count));
-                kit.Scheduler.Schedule(Monitor(edited, server), Website);
-                active[edited] = server;
-                break;
-            case 3 when active.Count > 0:
-                var stopped = active.Keys.ElementAt(random.Next(active.Count));
-                await kit.Scheduler.UnscheduleAsync(stopped);
-                if (random.Next(2) == 0)
-                {
-                    paused[stopped] = active[stopped];
-                }
-
-                active.Remove(stopped);
-                break;
-            case 4 when paused.Count > 0:
-                var resumed = paused.Keys.ElementAt(random.Next(paused.Count));
-                kit.Scheduler.Schedule(Monitor(resumed, paused[resumed]), Website);
-                active[resumed] = paused[resumed];
-                paused.Remove(resumed);
-                break;
         }
     }
 }

@@ -121,7 +121,7 @@ public sealed class TemplateParserTests
     {
         var catalog = TemplateCatalog.Load(TemplateCatalog.ShippedDirectory, null);
         Assert.Empty(catalog.Errors);
-        Assert.Equal(["port", "prometheus", "website"], catalog.All.Select(t => t.App));
+        Assert.Equal(["kafka", "port", "prometheus", "website"], catalog.All.Select(t => t.App));
         Assert.True(catalog.Find("website")!.IsSecret("password"));
         Assert.True(catalog.Find("website")!.IsSecret("bearer_token"));
         Assert.Equal("probe_success", catalog.Find("port")!.Metrics[0].Fields[0].Metric);
