@@ -7,8 +7,11 @@ internal sealed partial class KafkaAdminClient
     private Dictionary<string, List<int>>? _allPartitions;
 
     /// <summary>
-    /// Every offset <paramref name="group"/> committed (-1 for a partition with none). From OffsetFetch v2 the
-    /// broker lists them itself; for v0–1 the partitions of every topic in the last metadata are asked. A group whose
+    /// Every offset <paramref name="group"/> committed; a partition with none (-1) is left out, as a broker answering
+    /// "null = all" (v2+) leaves it out. From OffsetFetch v2 the broker lists them itself; for v0–1, and for a
+    /// cluster that does not understand null topics, the partitions of every topic in the last metadata are asked,
+    /// and the answer's -1 entries (all but a few of them, 16,000 per group in issue 8's benchmark) are dropped
+    /// rather than kept in two dictionaries per group. A group whose
     /// coordinator moved is retried once at the new one; any other group-level error is thrown as a
     /// <see cref="KafkaException"/> naming it.
     /// </summary>
@@ -87,10 +90,15 @@ internal sealed partial class KafkaAdminClient
 
     private static KafkaPartitionOffsets ToOffsets(List<KafkaPartitionOffset> partitions)
     {
-        var offsets = new Dictionary<KafkaTopicPartition, long>(partitions.Count);
-        var errors = new Dictionary<KafkaTopicPartition, short>(partitions.Count);
+        var offsets = new Dictionary<KafkaTopicPartition, long>();
+        var errors = new Dictionary<KafkaTopicPartition, short>();
         foreach (var partition in partitions)
         {
+            if (partition.Offset < 0 && partition.ErrorCode == KafkaErrorCodes.None)
+            {
+                continue;
+            }
+
             offsets[partition.Partition] = partition.Offset;
             errors[partition.Partition] = partition.ErrorCode;
         }
