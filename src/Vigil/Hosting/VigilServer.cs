@@ -218,6 +218,7 @@ internal sealed class VigilServer : IAsyncDisposable
 
             _metrics.ReloadSuccess.Inc();
             Runtime.ConfigLoaded(success: true);
+            _log.LogInformation("config reloaded from {File}", _options.ConfigFile ?? "(embedded defaults)");
             return null;
         }
         finally
