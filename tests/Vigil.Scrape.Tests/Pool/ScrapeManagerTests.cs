@@ -171,6 +171,10 @@ public sealed class ScrapeManagerTests : IAsyncLifetime
         Assert.Same(first, LoopsByInstance()[a]);
         Assert.Equal(file, _manager.Active.Single(t => t.Target.Instance == b).Target.DiscoveredLabels.Single(l => l.Name == "__meta_filepath").Value);
 
+        // b's series x exists (and can go stale below) only once a scrape of b succeeded; its 150 ms timeout can fail
+        // the first one on a loaded machine (a CI failure: no stale x).
+        await WaitUpAsync(b);
+
         // A half-written file keeps the targets it had (Prometheus's file SD does the same).
         await WriteReplacingAsync(file, "[{\"targets\": [");
         await WaitUntilAsync(() => Warnings().Any(w => w.Contains(file, StringComparison.Ordinal)), "a warning naming the broken file");
