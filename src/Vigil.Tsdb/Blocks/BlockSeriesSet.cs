@@ -1,4 +1,5 @@
 using System.Buffers;
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Blocks;
@@ -51,16 +52,12 @@ internal sealed class BlockSeriesSet : ISeriesSet
         return false;
     }
 
-    /// <summary>
-    /// A chunk's first and last samples are at its meta's MinTime and MaxTime, so one of them inside the range proves
-    /// a sample there without decoding. Only chunks that straddle the whole range need the probe: the usual instant
-    /// query (a 5 m window at the end of a chunk) and range queries over whole chunks never decode twice.
-    /// </summary>
+    /// <summary>Whether a chunk's first or last sample is in the range (<see cref="ChunkEnds"/>), so no decode is needed.</summary>
     private bool HasSampleAtAnEnd(ReadOnlySpan<ChunkMeta> chunks)
     {
         foreach (var chunk in chunks)
         {
-            if ((chunk.MinTime >= _mint && chunk.MinTime <= _maxt) || (chunk.MaxTime >= _mint && chunk.MaxTime <= _maxt))
+            if (ChunkEnds.InRange(chunk.MinTime, chunk.MaxTime, _mint, _maxt))
             {
                 return true;
             }

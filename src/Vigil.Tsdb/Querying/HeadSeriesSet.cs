@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Chunks;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Querying;
@@ -60,14 +61,15 @@ internal sealed class HeadSeriesSet : ISeriesSet
 
     private bool HasSampleAtAnEnd(in SeriesSnapshot snapshot)
     {
-        if (!snapshot.OutOfOrderTimestamps.IsEmpty || (!snapshot.Open.IsEmpty && InRange(snapshot.OpenMaxTime)))
+        // Out-of-order samples are copied for the range only; the open chunk's last sample is at its max time.
+        if (!snapshot.OutOfOrderTimestamps.IsEmpty || (!snapshot.Open.IsEmpty && snapshot.OpenMaxTime >= _mint && snapshot.OpenMaxTime <= _maxt))
         {
             return true;
         }
 
         for (int i = snapshot.ClosedStart; i < snapshot.ClosedEnd; i++)
         {
-            if (InRange(snapshot.Closed[i].MinTime) || InRange(snapshot.Closed[i].MaxTime))
+            if (ChunkEnds.InRange(snapshot.Closed[i].MinTime, snapshot.Closed[i].MaxTime, _mint, _maxt))
             {
                 return true;
             }
@@ -75,8 +77,6 @@ internal sealed class HeadSeriesSet : ISeriesSet
 
         return false;
     }
-
-    private bool InRange(long t) => t >= _mint && t <= _maxt;
 
     private bool ProbeFindsSample(in SeriesSnapshot snapshot)
     {
