@@ -243,17 +243,7 @@ internal sealed class VigilServer : IAsyncDisposable
             await running.DisposeAsync().ConfigureAwait(false);
         }
 
-        IReadOnlyList<string> errors;
-        try
-        {
-            errors = await StartMonitorsAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // After start-up a bad store URL or an unreachable database is reported, never a crash (conventions).
-            errors = [ex.Message];
-        }
-
+        var errors = await StartMonitorsAfterStartUpAsync().ConfigureAwait(false);
         if (errors.Count == 0)
         {
             return null;
@@ -262,19 +252,28 @@ internal sealed class VigilServer : IAsyncDisposable
         string reason = "monitors: " + string.Join("; ", errors);
         _log.LogWarning("reload: {Reason}; the previous monitors section stays", reason);
         Config = Config with { Monitors = previous };
-        try
+        foreach (var again in await StartMonitorsAfterStartUpAsync().ConfigureAwait(false))
         {
-            foreach (var again in await StartMonitorsAsync().ConfigureAwait(false))
-            {
-                _log.LogError("monitors could not be restarted with the previous section either: {Error}", again);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _log.LogError("monitors could not be restarted with the previous section either: {Error}", ex.Message);
+            _log.LogError("monitors could not be restarted with the previous section either: {Error}", again);
         }
 
         return reason;
+    }
+
+    /// <summary>
+    /// <see cref="StartMonitorsAsync"/> once the server runs: a bad store URL or an unreachable database is reported
+    /// as an error line, never a crash (conventions: fail fast only at start-up).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> StartMonitorsAfterStartUpAsync()
+    {
+        try
+        {
+            return await StartMonitorsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return [ex.Message];
+        }
     }
 
     private async Task<IReadOnlyList<string>> StartMonitorsAsync()
