@@ -80,7 +80,8 @@ public sealed class ConnectionLifecycleTests
                 // Every active monitor has had a round since its last change: the gauge equals the active count.
                 await MonitorSchedulerTests.WaitUntil(
                     () => kit.Scheduler.Metrics.Connections.Open("http") == active.Count && servers.Sum(s => s.Open) == active.Count,
-                    TimeSpan.FromSeconds(10));
+                    TimeSpan.FromSeconds(10),
+                    () => $"{active.Count} active monitors, gauge {kit.Scheduler.Metrics.Connections.Open("http")}, connections open at the servers {string.Join('/', servers.Select(s => s.Open))}");
                 foreach (var server in servers)
                 {
                     Assert.Equal(active.Values.Count(s => s == server), server.Open);

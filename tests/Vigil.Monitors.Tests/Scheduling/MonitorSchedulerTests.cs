@@ -194,12 +194,13 @@ public sealed class MonitorSchedulerTests
         Assert.False(kit.Registry.IsRegistered("vigil_monitor_connections_open"));
     }
 
-    internal static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
+    /// <param name="describe">What the failure message adds: the state the condition looked at.</param>
+    internal static async Task WaitUntil(Func<bool> condition, TimeSpan limit, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + limit;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            Assert.True(DateTime.UtcNow < deadline, describe is null ? "condition not met in time" : "condition not met in time: " + describe());
             await Task.Delay(20);
         }
     }

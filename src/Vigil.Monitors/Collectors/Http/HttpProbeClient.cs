@@ -21,6 +21,11 @@ internal sealed partial class HttpProbeClient : IAsyncDisposable
     private readonly bool _skipVerify;
     private readonly X509Certificate2Collection? _clientCertificates;
     private long _earliestExpiryMs = long.MinValue;
+    // Dispose (the lease closing it on pause, delete or a failed round) can run while an abandoned round is still
+    // connecting: the gate keeps "adopt the new socket" and "dispose" apart, so a socket that finishes connecting
+    // after dispose is closed rather than kept by a client nobody owns any more (brief, rule 2).
+    private readonly Lock _gate = new();
+    private bool _disposed;
     private Socket? _socket;
     private Stream? _stream;
     private string? _authority;
@@ -96,7 +101,12 @@ internal sealed partial class HttpProbeClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         // Closes the monitor's connection now (pause, delete, an edited endpoint).
-        Close();
+        lock (_gate)
+        {
+            _disposed = true;
+            Close();
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -113,7 +123,16 @@ internal sealed partial class HttpProbeClient : IAsyncDisposable
                 stream = await HandshakeAsync(stream, url.IdnHost, cancellationToken).ConfigureAwait(false);
             }
 
-            (_socket, _stream, _authority) = (socket, stream, authority);
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    stream.Dispose();
+                    throw new OperationCanceledException("the monitor's connection was closed while it was being opened");
+                }
+
+                (_socket, _stream, _authority) = (socket, stream, authority);
+            }
         }
         catch (Exception ex) when (ex is SocketException or IOException or System.Security.Authentication.AuthenticationException)
         {
