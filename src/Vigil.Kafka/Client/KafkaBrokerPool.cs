@@ -124,7 +124,9 @@ internal sealed partial class KafkaBrokerPool : IAsyncDisposable
     {
         lock (_brokers)
         {
-            if (!_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null || slot.Connecting is not null)
+            // A pool disposed while the bootstrap connection was being made (a lease closed mid-round) keeps nothing:
+            // the caller then closes the connection instead of leaving it in a pool nobody disposes again.
+            if (_disposed || !_brokers.TryGetValue(nodeId, out var slot) || slot.Endpoint != connection.Endpoint || slot.Connection is not null || slot.Connecting is not null)
             {
                 return false;
             }

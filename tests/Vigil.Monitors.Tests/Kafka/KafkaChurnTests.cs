@@ -49,7 +49,8 @@ public sealed class KafkaChurnTests(ITestOutputHelper output)
                 var total = clusters.Sum(c => Expected(active, c!));
                 await MonitorSchedulerTests.WaitUntil(
                     () => clusters.All(c => KafkaKit.SocketsTo(c!) == Expected(active, c!)) && KafkaKit.ExposedConnections(kit.Registry) == total,
-                    TimeSpan.FromSeconds(15));
+                    TimeSpan.FromSeconds(15),
+                    () => $"gauge {KafkaKit.ExposedConnections(kit.Registry)} of {total}; sockets per cluster {string.Join('/', clusters.Select(c => KafkaKit.SocketsTo(c!)))}, expected {string.Join('/', clusters.Select(c => Expected(active, c!)))}");
                 output.WriteLine($"{active.Count} active monitors, {paused.Count} paused, {total} sockets");
                 Assert.Equal(total, KafkaKit.ExposedConnections(kit.Registry));
                 Assert.Equal(active.Count, collector.LiveClients.Count);
