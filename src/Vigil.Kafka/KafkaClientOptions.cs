@@ -52,6 +52,18 @@ internal sealed record KafkaClientOptions
 
     public bool TlsInsecureSkipVerify { get; init; }
 
+    /// <summary>
+    /// Only where the brokers cannot answer OffsetFetch's "null = all" (v0–1, librdkafka's mock) and every partition
+    /// must be listed: how often each group is asked for every partition again, to find topics it began committing
+    /// to. Between those asks it is asked only for the topics it had committed to (each group's period is spread over
+    /// half to all of this, so the full asks do not fall into one round). Zero lists every partition every time.
+    /// Default 5 minutes.
+    /// </summary>
+    public TimeSpan CommittedTopicsRefresh { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock of <see cref="CommittedTopicsRefresh"/> (tests move it).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal bool UsesSasl => SecurityProtocol is KafkaSecurityProtocol.SaslPlaintext or KafkaSecurityProtocol.SaslSsl;
 
     internal bool UsesTls => SecurityProtocol is KafkaSecurityProtocol.Ssl or KafkaSecurityProtocol.SaslSsl;

@@ -100,14 +100,18 @@ internal static class KafkaCollectCommand
             rows.Reset(_ => true);
             cache.BeginRound();
             var before = Totals(collector);
+            var mockBefore = MockThreadCpu();
+            var processBefore = Process.GetCurrentProcess().TotalProcessorTime;
             using var cts = new CancellationTokenSource(monitor.Interval);
             var started = Stopwatch.GetTimestamp();
             await collector.CollectAsync(new CollectContext(monitor, template, rows, leases, monitor.Interval, cache), cts.Token).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             var after = Totals(collector);
+            var mockCpu = MockThreadCpu() - mockBefore;
+            var processCpu = Process.GetCurrentProcess().TotalProcessorTime - processBefore;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"round {round}: {elapsed.TotalMilliseconds:F0} ms, {after.Requests - before.Requests} requests, {(after.Sent - before.Sent) / 1024.0:F0} KiB sent, {(after.Received - before.Received) / 1024.0:F0} KiB received, {rows.Samples.Count} series, sockets {after.Sockets}{(rows.FailureMessage is { } error ? ", error: " + error : "")}"));
+                $"round {round}: {elapsed.TotalMilliseconds:F0} ms, {after.Requests - before.Requests} requests, {(after.Sent - before.Sent) / 1024.0:F0} KiB sent, {(after.Received - before.Received) / 1024.0:F0} KiB received, {rows.Samples.Count} series, sockets {after.Sockets}, CPU: mock thread {mockCpu.TotalMilliseconds:F0} ms, Vigil {(processCpu - mockCpu).TotalMilliseconds:F0} ms{(rows.FailureMessage is { } error ? ", error: " + error : "")}"));
         }
     }
 
@@ -124,6 +128,37 @@ internal static class KafkaCollectCommand
         }
 
         return (requests, sent, received, sockets);
+    }
+
+    /// <summary>
+    /// The CPU time of librdkafka's mock thread ("rdk:mock"), from /proc: the mock serves every broker of the cluster
+    /// on that one thread, so its busy time is the floor of a round that the client cannot go under.
+    /// </summary>
+    private static TimeSpan MockThreadCpu()
+    {
+        long ticks = 0;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != "rdk:mock")
+                {
+                    continue;
+                }
+
+                // Fields after the ")" of comm: state is field 3, utime 14 and stime 15 (proc(5)).
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        // USER_HZ is 100 on Linux.
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     private static string TopicName(int t) => "t" + t.ToString("0000", CultureInfo.InvariantCulture);

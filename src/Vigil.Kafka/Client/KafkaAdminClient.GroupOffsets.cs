@@ -3,6 +3,7 @@ namespace Vigil.Kafka;
 /// <summary>OffsetFetch: a group's committed offsets, from its coordinator.</summary>
 internal sealed partial class KafkaAdminClient
 {
+    private readonly Dictionary<string, KnownCommits> _knownCommits = new(StringComparer.Ordinal);
     private volatile bool _offsetFetchNeedsPartitions;
     private Dictionary<string, List<int>>? _allPartitions;
 
@@ -11,7 +12,10 @@ internal sealed partial class KafkaAdminClient
     /// "null = all" (v2+) leaves it out. From OffsetFetch v2 the broker lists them itself; for v0–1, and for a
     /// cluster that does not understand null topics, the partitions of every topic in the last metadata are asked,
     /// and the answer's -1 entries (all but a few of them, 16,000 per group in issue 8's benchmark) are dropped
-    /// rather than kept in two dictionaries per group. A group whose
+    /// rather than kept in two dictionaries per group. Listing costs such a broker a lookup per topic for every group
+    /// (issue 8's benchmark: 200 groups x 2,000 topics kept librdkafka's mock thread busy for 2 s a round), so after
+    /// one full answer a group is asked only for the topics it had committed to, and for all of them again once per
+    /// <see cref="KafkaClientOptions.CommittedTopicsRefresh"/>. A group whose
     /// coordinator moved is retried once at the new one; any other group-level error is thrown as a
     /// <see cref="KafkaException"/> naming it.
     /// </summary>
@@ -50,16 +54,26 @@ internal sealed partial class KafkaAdminClient
         {
             var connection = await _pool.GetAsync(node, ct).ConfigureAwait(false);
             var version = connection.VersionFor(KafkaApi.OffsetFetch);
-            var listPartitions = version < 2 || _offsetFetchNeedsPartitions;
-            var answer = await FetchOffsetsAsync(connection, version, group, listPartitions ? AllPartitions() : null, ct).ConfigureAwait(false);
-            if (!answer.NullTopics || answer.ErrorCode != KafkaErrorCodes.None)
+            if (version >= 2 && !_offsetFetchNeedsPartitions)
             {
-                return answer;
+                var answer = await FetchOffsetsAsync(connection, version, group, null, ct).ConfigureAwait(false);
+                if (!answer.NullTopics || answer.ErrorCode != KafkaErrorCodes.None)
+                {
+                    return answer;
+                }
+
+                // The cluster does not understand "null = all" (librdkafka's mock): list partitions from now on.
+                _offsetFetchNeedsPartitions = true;
             }
 
-            // The cluster does not understand "null = all" (librdkafka's mock): list partitions from now on.
-            _offsetFetchNeedsPartitions = true;
-            return await FetchOffsetsAsync(connection, version, group, AllPartitions(), ct).ConfigureAwait(false);
+            var (partitions, full) = PartitionsToAsk(group);
+            var listed = await FetchOffsetsAsync(connection, version, group, partitions, ct).ConfigureAwait(false);
+            if (full && listed.ErrorCode == KafkaErrorCodes.None)
+            {
+                Remember(group, listed.Partitions);
+            }
+
+            return listed;
         }
         catch (KafkaException e) when (e is KafkaConnectionException or KafkaTimeoutException)
         {
@@ -77,6 +91,64 @@ internal sealed partial class KafkaAdminClient
             (ref r, v) => OffsetFetchMessage.ReadResponse(ref r, v, group),
             ct).ConfigureAwait(false);
         return answers.FirstOrDefault(a => a.GroupId == group) ?? throw new KafkaProtocolException($"OffsetFetch for group {group}: the answer does not mention the group");
+    }
+
+    /// <summary>
+    /// What to list for <paramref name="group"/>: every partition (full) when its committed topics are unknown or
+    /// due for a refresh, else the current partitions of the topics it had committed to (a topic gone from the
+    /// metadata is left out; partitions added to a known topic are included).
+    /// </summary>
+    private (Dictionary<string, List<int>> Partitions, bool Full) PartitionsToAsk(string group)
+    {
+        var refresh = _options.CommittedTopicsRefresh;
+        lock (_cacheLock)
+        {
+            if (refresh <= TimeSpan.Zero || !_knownCommits.TryGetValue(group, out var known) || _options.TimeProvider.GetUtcNow() >= known.RefreshAt)
+            {
+                return (AllPartitions(), true);
+            }
+
+            var partitions = new Dictionary<string, List<int>>(known.Topics.Length, StringComparer.Ordinal);
+            foreach (var topic in known.Topics)
+            {
+                if (AllPartitions().TryGetValue(topic, out var ids))
+                {
+                    partitions[topic] = ids;
+                }
+            }
+
+            return (partitions, false);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the topics of a full answer in which the group has a committed offset. The next full ask is due after
+    /// a period between half and all of the refresh interval, fixed per group by its name's hash, so the groups'
+    /// full asks spread over the rounds instead of all falling due in one.
+    /// </summary>
+    private void Remember(string group, List<KafkaPartitionOffset> answer)
+    {
+        var refresh = _options.CommittedTopicsRefresh;
+        if (refresh <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var partition in answer)
+        {
+            if (partition.Offset >= 0)
+            {
+                topics.Add(partition.Partition.Topic);
+            }
+        }
+
+        var spread = 0.5 + (0.5 * (uint)StringComparer.Ordinal.GetHashCode(group) / uint.MaxValue);
+        var refreshAt = _options.TimeProvider.GetUtcNow() + (refresh * spread);
+        lock (_cacheLock)
+        {
+            _knownCommits[group] = new KnownCommits([.. topics], refreshAt);
+        }
     }
 
     /// <summary>Every partition of the last metadata, by topic; built once per metadata (groups share it).</summary>
@@ -105,4 +177,7 @@ internal sealed partial class KafkaAdminClient
 
         return new KafkaPartitionOffsets(offsets, errors);
     }
+
+    /// <summary>A group's committed topics at its last full ask, and when the next full ask is due.</summary>
+    private sealed record KnownCommits(string[] Topics, DateTimeOffset RefreshAt);
 }
