@@ -21,7 +21,8 @@
 # Environment (defaults): SERIES (100000), SERIES_PER_HOST (1000) series per node_exporter target, ROUNDS (480),
 # STEP_MS (15000), SENDERS (4), SAMPLES_PER_REQUEST (2000), SERVERS ("vigil prometheus victoriametrics"),
 # SETTLE (5) s before RSS, SELECT_RANGE_S (300), SELECT_REPEAT (5), ARTIFACTS (REPO/artifacts/bench-tsdb),
-# KEEP_TMP (0), VIGIL_ENV ("") extra environment for vigil (e.g. "DOTNET_GCgen0size=0x4000000").
+# KEEP_TMP (0), VIGIL_ENV ("") extra environment for vigil (e.g. "DOTNET_GCgen0size=0x4000000"), AT_RSS ("") a command
+# run with the server's name and PID appended right after RSS is read (e.g. a heap census of vigil).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,6 +39,7 @@ SELECT_REPEAT="${SELECT_REPEAT:-5}"
 ARTIFACTS="${ARTIFACTS:-$REPO/artifacts/bench-tsdb}"
 KEEP_TMP="${KEEP_TMP:-0}"
 VIGIL_ENV="${VIGIL_ENV:-}"
+AT_RSS="${AT_RSS:-}"
 CLK_TCK="$(getconf CLK_TCK)"
 
 SCRIPT_NAME=tsdb.sh
@@ -128,6 +130,7 @@ for name in $SERVERS; do
     # What of the RSS is managed heap (live after the last GC, and committed), to tell heap savings from noise.
     [[ "$name" == vigil ]] && log "  vigil at RSS time: $(curl -fsS --max-time 5 "$BASE/metrics" \
         | awk '/^vigil_gc_(heap|committed|fragmented)_bytes / { printf "%s %.1f MiB  ", substr($1, 10), $2 / 1048576 }')"
+    [[ -n "$AT_RSS" ]] && { $AT_RSS "$name" "$SERVER_PID" || log "  AT_RSS command failed"; }
     end="$(jq -r .lastTimestampMs <<<"$push")"
     s1="$(select_latency "$name" "__name__=node_load1,instance=host-00000:9100" "$end")"
     s1k="$(select_latency "$name" "instance=host-00000:9100" "$end")"

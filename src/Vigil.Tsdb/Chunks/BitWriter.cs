@@ -18,7 +18,7 @@ namespace Vigil.Tsdb.Chunks;
 internal struct BitWriter : IDisposable
 {
     /// <summary>Bytes a write touches from its first byte: 8 for the word, 1 for a straddling tail.</summary>
-    private const int Slack = 9;
+    internal const int Slack = 9;
 
     private byte[] _buffer;
     private int _bitLength;
@@ -91,6 +91,34 @@ internal struct BitWriter : IDisposable
     {
         Array.Clear(_buffer, 0, ByteLength);
         _bitLength = 0;
+    }
+
+    /// <summary>
+    /// Empties the writer; a buffer larger than <paramref name="maxBytes"/> is replaced by one of that size (a
+    /// head's next chunk starts small instead of keeping its largest chunk's buffer; see <see cref="XorChunk"/>).
+    /// </summary>
+    public void Reset(int maxBytes)
+    {
+        maxBytes = Math.Max(maxBytes, 2 * Slack);
+        if (_buffer.Length <= maxBytes)
+        {
+            Reset();
+            return;
+        }
+
+        _buffer = new byte[maxBytes];
+        _bitLength = 0;
+    }
+
+    /// <summary>Makes the buffer at least <paramref name="bytes"/> long, exactly that when it must grow.</summary>
+    public void EnsureCapacity(int bytes)
+    {
+        if (_buffer.Length < bytes)
+        {
+            byte[] larger = new byte[bytes];
+            _buffer.AsSpan(0, ByteLength).CopyTo(larger);
+            _buffer = larger;
+        }
     }
 
     public void Dispose()

@@ -42,6 +42,12 @@ internal sealed class XorChunk : IDisposable
     /// <summary>Sentinel for "no leading/trailing window yet": the next changed value always writes one.</summary>
     private const byte NoWindow = 0xff;
 
+    /// <summary>
+    /// A compact chunk reserves its buffer this many samples ahead, at the rate its samples have taken so far.
+    /// </summary>
+    internal const int CompactStepSamples = 30;
+
+    private readonly bool _compact;
     private BitWriter _stream;
     private int _count;
     private long _t;
@@ -51,8 +57,16 @@ internal sealed class XorChunk : IDisposable
     private byte _trailing;
 
     /// <param name="initialBytes">First buffer size; a 120-sample chunk of a typical series takes 150 to 300 bytes.</param>
-    public XorChunk(int initialBytes = 128)
+    /// <param name="compact">
+    /// For a head series' open chunk, which lives as long as the series (issue 5, RSS per active series): the buffer
+    /// grows in steps of <see cref="CompactStepSamples"/> samples at the chunk's own rate, and <see cref="Reset"/>
+    /// starts the next chunk with one step's worth instead of keeping the largest buffer the series ever needed.
+    /// Kept buffers averaged 630 bytes per series at 100k node_exporter series (a heap census), about twice the
+    /// average open chunk. The price is a few buffer allocations per chunk, none per sample.
+    /// </param>
+    public XorChunk(int initialBytes = 128, bool compact = false)
     {
+        _compact = compact;
         _stream = new BitWriter(initialBytes);
         _stream.WriteBits(0, HeaderBits);
     }
@@ -106,6 +120,10 @@ internal sealed class XorChunk : IDisposable
         _valueBits = bits;
         _count++;
         _stream.PatchUInt16BigEndian(0, (ushort)_count);
+        if (_compact && _count % CompactStepSamples == 0)
+        {
+            _stream.EnsureCapacity(_stream.ByteLength + StepBytes() + BitWriter.Slack);
+        }
     }
 
     /// <summary>An iterator over the samples appended so far; resets <paramref name="reuse"/> when given.</summary>
@@ -116,12 +134,27 @@ internal sealed class XorChunk : IDisposable
         return iterator;
     }
 
-    /// <summary>Empties the chunk and keeps its buffer.</summary>
+    /// <summary>Empties the chunk; keeps its buffer, or for a compact chunk one step of it.</summary>
     public void Reset()
     {
-        _stream.Reset();
+        if (_compact && _count > 0)
+        {
+            _stream.Reset(HeaderBits / 8 + StepBytes() + BitWriter.Slack);
+        }
+        else
+        {
+            _stream.Reset();
+        }
+
         _stream.WriteBits(0, HeaderBits);
         (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
+    }
+
+    /// <summary>The bytes <see cref="CompactStepSamples"/> samples take at this chunk's rate so far, an eighth over.</summary>
+    private int StepBytes()
+    {
+        long perStep = (long)(_stream.ByteLength - (HeaderBits / 8)) * CompactStepSamples / _count;
+        return (int)Math.Min(perStep + (perStep / 8), 1 << 20);
     }
 
     /// <summary>Drops the buffer; the chunk must not be used afterwards.</summary>

@@ -73,7 +73,7 @@ internal sealed partial class MemSeries
     /// <param name="chunkFile">Where a cut chunk goes; null keeps it on the heap.</param>
     public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile? chunkFile = null)
     {
-        _open ??= new XorChunk();
+        _open ??= new XorChunk(64, compact: true);
         int started = 0;
         int n = _open.Count;
         if (n == 0)
