@@ -87,7 +87,7 @@ internal sealed partial class Head
             return error;
         }
 
-        switch (s.InsertOutOfOrder(t, bits))
+        switch (s.InsertOutOfOrder(t, bits, _chunkFile))
         {
             case OutOfOrderInsert.Inserted:
                 Interlocked.Increment(ref _outOfOrderSamples);

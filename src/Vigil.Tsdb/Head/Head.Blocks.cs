@@ -35,7 +35,7 @@ internal sealed partial class Head
                     continue;
                 }
 
-                chunks = series.ChunksInRange(mint, maxt, Options.SamplesPerChunk, recoder, Options.BlockSamplesPerChunk);
+                chunks = series.ChunksInRange(mint, maxt, Options.SamplesPerChunk, recoder, _chunkFile, Options.BlockSamplesPerChunk);
             }
 
             if (chunks.Count > 0)

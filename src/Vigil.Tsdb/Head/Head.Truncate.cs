@@ -46,7 +46,7 @@ internal sealed partial class Head
                     continue;
                 }
 
-                droppedChunks += series.TruncateBefore(mint);
+                droppedChunks += series.TruncateBefore(mint, _chunkFile);
                 if (series.HasInOrder)
                 {
                     remainingMin = Math.Min(remainingMin, series.MinInOrderTime);
@@ -60,7 +60,7 @@ internal sealed partial class Head
 
         Interlocked.Add(ref _chunkCount, -droppedChunks);
         ForgetEmptySeries(emptied);
-        _chunkFile?.TruncateBefore(mint);
+        _chunkFile.TruncateBefore(mint);
 
         if (MaxTime != long.MinValue)
         {

@@ -27,14 +27,14 @@ internal sealed partial class Head : ISampleSink, IAppendable, IQueryableStorage
     private long _chunkCount;
     private long _outOfOrderSamples;
     private long _refusedAtCommit;
-    private readonly HeadChunkFile? _chunkFile;
+    private readonly HeadChunkFile _chunkFile;
 
     public Head(HeadOptions? options = null)
     {
         Options = options ?? HeadOptions.Default;
         Options.Validate();
         _series = new StripeSeries(_postings);
-        _chunkFile = Options.ChunkDirectory is { } directory ? HeadChunkFile.Open(directory) : null;
+        _chunkFile = Options.ChunkDirectory is { } directory ? HeadChunkFile.Open(directory) : HeadChunkFile.InMemory();
     }
 
     public HeadOptions Options { get; }
@@ -97,14 +97,17 @@ internal sealed partial class Head : ISampleSink, IAppendable, IQueryableStorage
         }
 
         _postings.Dispose();
-        _chunkFile?.Dispose();
+        _chunkFile.Dispose();
     }
 
     /// <summary>Keeps the closed chunks a reader may see readable until disposed (see <see cref="HeadChunkFile"/>).</summary>
-    internal IDisposable? AcquireChunkLease() => _chunkFile?.AcquireLease();
+    internal IDisposable AcquireChunkLease() => _chunkFile.AcquireLease();
+
+    /// <summary>Where the closed chunks are; readers resolve a series' chunk chain through it.</summary>
+    internal HeadChunkFile Chunks => _chunkFile;
 
     /// <summary>Segments of <see cref="HeadOptions.ChunkDirectory"/> on disk; 0 without one.</summary>
-    internal int ChunkSegmentCount => _chunkFile?.SegmentCount ?? 0;
+    internal int ChunkSegmentCount => _chunkFile.SegmentCount;
 
     internal MemSeries GetOrCreateSeries(Labels labels)
     {

@@ -143,7 +143,7 @@ internal sealed class HeadAppender : IAppender
         ulong stored;
         lock (series.Lock)
         {
-            found = series.TryFind(t, out stored);
+            found = series.TryFind(t, _head.Chunks, out stored);
         }
 
         if (found)

@@ -33,21 +33,28 @@ internal sealed class HeadChunkPage : MemoryManager<byte>
 
     public bool IsWritten => _buffer is null;
 
-    /// <summary>Copies <paramref name="chunk"/> onto the page, or returns false when it does not fit.</summary>
-    public bool TryAdd(ReadOnlySpan<byte> chunk, long maxTime, out Memory<byte> slice)
+    /// <summary>
+    /// Copies <paramref name="header"/> and then <paramref name="chunk"/> onto the page, or returns false when they
+    /// do not fit. <paramref name="offset"/> is where the header starts.
+    /// </summary>
+    public bool TryAdd(ReadOnlySpan<byte> header, ReadOnlySpan<byte> chunk, long maxTime, out int offset)
     {
-        if (_buffer is null || _buffer.Length - _used < chunk.Length)
+        if (_buffer is null || _buffer.Length - _used < header.Length + chunk.Length)
         {
-            slice = default;
+            offset = 0;
             return false;
         }
 
-        chunk.CopyTo(_buffer.AsSpan(_used));
-        slice = CreateMemory(_used, chunk.Length);
-        _used += chunk.Length;
+        offset = _used;
+        header.CopyTo(_buffer.AsSpan(_used));
+        chunk.CopyTo(_buffer.AsSpan(_used + header.Length));
+        _used += header.Length + chunk.Length;
         MaxTime = Math.Max(MaxTime, maxTime);
         return true;
     }
+
+    /// <summary>Bytes of the page, read wherever they are now (the array, then the mapping).</summary>
+    public Memory<byte> Slice(int offset, int length) => CreateMemory(offset, length);
 
     /// <summary>The filled part, for the one write to the segment.</summary>
     public ReadOnlySpan<byte> Filled => _buffer.AsSpan(0, _used);

@@ -15,7 +15,7 @@ internal sealed partial class MemSeries
     /// above <paramref name="samplesPerChunk"/>, two or more chunks in range are also re-encoded, into the fewest
     /// chunks of at most that many samples, split evenly (<see cref="HeadOptions.BlockSamplesPerChunk"/>).
     /// </summary>
-    public List<ChunkData> ChunksInRange(long mint, long maxt, int samplesPerChunk, ChunkRecoder recoder, int blockSamplesPerChunk = 0)
+    public List<ChunkData> ChunksInRange(long mint, long maxt, int samplesPerChunk, ChunkRecoder recoder, HeadChunkFile chunkFile, int blockSamplesPerChunk = 0)
     {
         long last = maxt - 1;
         var chunks = new List<ChunkData>();
@@ -24,12 +24,7 @@ internal sealed partial class MemSeries
             return chunks;
         }
 
-        int start = FirstClosedEndingAtOrAfter(mint);
-        int end = start;
-        while (end < _closedCount && _closed[end].MinTime <= last)
-        {
-            end++;
-        }
+        var closed = ClosedInRange(mint, last, chunkFile, []);
 
         bool open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= last;
         int lateFrom = 0, lateCount = 0;
@@ -39,14 +34,14 @@ internal sealed partial class MemSeries
             lateCount = late.UpperBound(last) - lateFrom;
         }
 
-        bool straddles = (end > start && (_closed[start].MinTime < mint || _closed[end - 1].MaxTime > last))
+        bool straddles = (closed.Length > 0 && (closed[0].MinTime < mint || closed[^1].MaxTime > last))
             || (open && (_openMinTime < mint || _openMaxTime > last));
-        bool lengthen = blockSamplesPerChunk > samplesPerChunk && end - start + (open ? 1 : 0) > 1;
+        bool lengthen = blockSamplesPerChunk > samplesPerChunk && closed.Length + (open ? 1 : 0) > 1;
         if (!straddles && lateCount == 0 && !lengthen)
         {
-            for (int i = start; i < end; i++)
+            foreach (var chunk in closed)
             {
-                chunks.Add(new ChunkData(_closed[i].MinTime, _closed[i].MaxTime, _closed[i].Bytes));
+                chunks.Add(new ChunkData(chunk.MinTime, chunk.MaxTime, chunk.Bytes));
             }
 
             if (open)
@@ -58,9 +53,9 @@ internal sealed partial class MemSeries
         }
 
         // Source 0 (in order) wins a timestamp both hold; the append rules already keep that from happening.
-        for (int i = start; i < end; i++)
+        foreach (var chunk in closed)
         {
-            recoder.AddChunk(_closed[i].Bytes, mint, last, source: 0);
+            recoder.AddChunk(chunk.Bytes, mint, last, source: 0);
         }
 
         if (open)

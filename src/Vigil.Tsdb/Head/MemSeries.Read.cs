@@ -10,21 +10,21 @@ internal sealed partial class MemSeries
     [ThreadStatic]
     private static XorIterator? t_lookup;
 
+    /// <summary>Scratch for a snapshot's closed chunks, newest first, before they go into the arena in time order.</summary>
+    [ThreadStatic]
+    private static List<ClosedChunk>? t_chain;
+
     /// <summary>
     /// What a query of [<paramref name="mint"/>, <paramref name="maxt"/>] needs (see <see cref="SeriesSnapshot"/>),
     /// with the copies made into <paramref name="arena"/>.
     /// </summary>
-    public SeriesSnapshot Snapshot(long mint, long maxt, SnapshotArena arena)
+    public SeriesSnapshot Snapshot(long mint, long maxt, SnapshotArena arena, HeadChunkFile chunks)
     {
-        int start = FirstClosedEndingAtOrAfter(mint);
-        int end = start;
-        while (end < _closedCount && _closed[end].MinTime <= maxt)
-        {
-            end++;
-        }
+        var closed = arena.Copy(ClosedInRange(mint, maxt, chunks, t_chain ??= []));
+        t_chain.Clear();
 
-        // The open chunk's buffer is rewritten by the next append and returned to the pool when it grows
-        // (XorChunk's remarks), so a query copies it.
+        // The open chunk's buffer is rewritten by the next append and replaced when it grows (XorChunk's remarks),
+        // so a query copies it.
         var open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= maxt
             ? arena.Copy(_open.Bytes)
             : ReadOnlyMemory<byte>.Empty;
@@ -43,9 +43,7 @@ internal sealed partial class MemSeries
 
         return new SeriesSnapshot
         {
-            Closed = _closed,
-            ClosedStart = start,
-            ClosedEnd = end,
+            Closed = closed,
             Open = open,
             OpenMaxTime = _openMaxTime,
             OutOfOrderTimestamps = oooTimestamps,
@@ -53,17 +51,47 @@ internal sealed partial class MemSeries
         };
     }
 
-    /// <summary>Whether an in-order chunk holds a sample at exactly <paramref name="t"/>, and its value bits.</summary>
-    private bool TryFindInOrder(long t, out ulong bits)
+    /// <summary>
+    /// The closed chunks that overlap [<paramref name="mint"/>, <paramref name="maxt"/>], in time order, in
+    /// <paramref name="into"/> (cleared first). The walk goes from the newest and stops at the first chunk that
+    /// ends before <paramref name="mint"/>: chunks are in time order.
+    /// </summary>
+    private Span<ClosedChunk> ClosedInRange(long mint, long maxt, HeadChunkFile chunks, List<ClosedChunk> into)
     {
-        bits = 0;
-        int i = FirstClosedEndingAtOrAfter(t);
-        if (i < _closedCount)
+        into.Clear();
+        var chain = Chain(chunks);
+        while (chain.MoveNext() && chain.Current.MaxTime >= mint)
         {
-            return _closed[i].MinTime <= t && FindInChunk(_closed[i].Bytes, t, out bits);
+            if (chain.Current.MinTime <= maxt)
+            {
+                into.Add(chain.Current);
+            }
         }
 
-        return _open is { Count: > 0 } && _openMinTime <= t && t <= _openMaxTime && FindInChunk(_open.Memory, t, out bits);
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(into);
+        span.Reverse();
+        return span;
+    }
+
+    /// <summary>Whether an in-order chunk holds a sample at exactly <paramref name="t"/>, and its value bits.</summary>
+    private bool TryFindInOrder(long t, HeadChunkFile chunks, out ulong bits)
+    {
+        bits = 0;
+        if (_open is { Count: > 0 } && t >= _openMinTime)
+        {
+            return t <= _openMaxTime && FindInChunk(_open.Memory, t, out bits);
+        }
+
+        var chain = Chain(chunks);
+        while (chain.MoveNext() && chain.Current.MaxTime >= t)
+        {
+            if (chain.Current.MinTime <= t)
+            {
+                return FindInChunk(chain.Current.Bytes, t, out bits);
+            }
+        }
+
+        return false;
     }
 
     private static bool FindInChunk(ReadOnlyMemory<byte> chunk, long t, out ulong bits)
@@ -73,25 +101,5 @@ internal sealed partial class MemSeries
         bool found = it.Seek(t) && it.At().Timestamp == t;
         bits = found ? BitConverter.DoubleToUInt64Bits(it.At().Value) : 0;
         return found;
-    }
-
-    /// <summary>Index of the first closed chunk whose newest sample is at or after <paramref name="t"/> (chunks are in time order).</summary>
-    private int FirstClosedEndingAtOrAfter(long t)
-    {
-        int lo = 0, hi = _closedCount;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (_closed[mid].MaxTime < t)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

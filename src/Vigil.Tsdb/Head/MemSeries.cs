@@ -4,8 +4,8 @@ using Vigil.Tsdb.Storage;
 namespace Vigil.Tsdb;
 
 /// <summary>
-/// A chunk the head cut: its own exact-size copy of the bytes (on the heap, or in <see cref="HeadChunkFile"/>),
-/// never written again, so readers need no lock.
+/// A chunk the head cut, as a reader sees it: its bytes in <see cref="HeadChunkFile"/> (never written again, so
+/// readers need no lock) and its time range.
 /// </summary>
 internal readonly record struct ClosedChunk(ReadOnlyMemory<byte> Bytes, long MinTime, long MaxTime);
 
@@ -15,7 +15,10 @@ internal readonly record struct ClosedChunk(ReadOnlyMemory<byte> Bytes, long Min
 /// </summary>
 internal sealed partial class MemSeries
 {
-    private ClosedChunk[] _closed = [];
+    // The closed chunks are a chain in HeadChunkFile, newest first: each chunk's header holds the ref of the one
+    // before. The series keeps the newest ref, how many are kept, and the oldest kept one's min time (issue 5).
+    private ulong _newestClosed = HeadChunkFile.NoChunk;
+    private long _oldestClosedMinTime;
     private int _closedCount;
     private XorChunk? _open;
     private long _openMinTime;
@@ -64,16 +67,16 @@ internal sealed partial class MemSeries
     public bool IsEmpty => !HasInOrder && (_outOfOrder is null || _outOfOrder.Count == 0);
 
     /// <summary>Oldest in-order timestamp; only when <see cref="HasInOrder"/>.</summary>
-    public long MinInOrderTime => _closedCount > 0 ? _closed[0].MinTime : _openMinTime;
+    public long MinInOrderTime => _closedCount > 0 ? _oldestClosedMinTime : _openMinTime;
 
     /// <summary>
     /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
     /// Allocates only when it cuts a chunk (the closed copy) or the chunk's pooled buffer grows.
     /// </summary>
-    /// <param name="chunkFile">Where a cut chunk goes; null keeps it on the heap.</param>
-    public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile? chunkFile = null)
+    /// <param name="chunks">Where a cut chunk goes.</param>
+    public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile chunks)
     {
-        _open ??= new XorChunk(64, compact: true);
+        _open ??= new XorChunk(64, compact: samplesPerChunk > XorChunk.CompactStepSamples);
         int started = 0;
         int n = _open.Count;
         if (n == 0)
@@ -92,7 +95,7 @@ internal sealed partial class MemSeries
 
             if (t >= _nextCutAt || n >= 2 * samplesPerChunk)
             {
-                Cut(chunkFile);
+                Cut(chunks);
                 StartChunk(t, chunkRange);
                 started = 1;
             }
@@ -104,9 +107,9 @@ internal sealed partial class MemSeries
     }
 
     /// <summary>Stores a sample older than <see cref="LastTimestamp"/>, unless the series holds that timestamp already.</summary>
-    public OutOfOrderInsert InsertOutOfOrder(long t, ulong bits)
+    public OutOfOrderInsert InsertOutOfOrder(long t, ulong bits, HeadChunkFile chunks)
     {
-        if (TryFindInOrder(t, out ulong stored))
+        if (TryFindInOrder(t, chunks, out ulong stored))
         {
             return stored == bits ? OutOfOrderInsert.AlreadyStored : OutOfOrderInsert.Conflict;
         }
@@ -116,29 +119,30 @@ internal sealed partial class MemSeries
     }
 
     /// <summary>The value bits stored at <paramref name="t"/>, in order or out of order.</summary>
-    public bool TryFind(long t, out ulong bits) =>
-        TryFindInOrder(t, out bits) || (_outOfOrder is not null && _outOfOrder.TryGet(t, out bits));
+    public bool TryFind(long t, HeadChunkFile chunks, out ulong bits) =>
+        TryFindInOrder(t, chunks, out bits) || (_outOfOrder is not null && _outOfOrder.TryGet(t, out bits));
 
     /// <summary>
     /// Drops the in-order chunks that end before <paramref name="mint"/> and the out-of-order samples before it;
     /// returns how many chunks went. A chunk that straddles <paramref name="mint"/> stays whole, as in Prometheus.
     /// </summary>
-    public int TruncateBefore(long mint)
+    public int TruncateBefore(long mint, HeadChunkFile chunks)
     {
         _outOfOrder?.RemoveBefore(mint);
-        int drop = 0;
-        while (drop < _closedCount && _closed[drop].MaxTime < mint)
+        int kept = 0;
+        var chain = Chain(chunks);
+        while (chain.MoveNext() && chain.Current.MaxTime >= mint)
         {
-            drop++;
+            kept++;
+            _oldestClosedMinTime = chain.Current.MinTime;
         }
 
-        if (drop > 0)
+        // Only the count shrinks: the kept chunks' refs are unchanged, and walks stop after that many.
+        int drop = _closedCount - kept;
+        _closedCount = kept;
+        if (kept == 0)
         {
-            // A new array, never a shift in place: readers may hold the old one. Same capacity, so that a series
-            // in a steady state of cuts and truncations does not grow it again each time.
-            var kept = new ClosedChunk[_closed.Length];
-            Array.Copy(_closed, drop, kept, 0, _closedCount - drop);
-            (_closed, _closedCount) = (kept, _closedCount - drop);
+            _newestClosed = HeadChunkFile.NoChunk;
         }
 
         if (_open is { Count: > 0 } && _openMaxTime < mint)
@@ -179,17 +183,38 @@ internal sealed partial class MemSeries
         _nextCutAt = RangeEnd(t, chunkRange);
     }
 
-    private void Cut(HeadChunkFile? chunkFile)
+    private void Cut(HeadChunkFile chunks)
     {
-        if (_closedCount == _closed.Length)
+        _newestClosed = chunks.Add(_open!.Bytes, _openMinTime, _openMaxTime, _newestClosed);
+        if (_closedCount++ == 0)
         {
-            // Grown into a new array; readers holding the old one keep their view.
-            Array.Resize(ref _closed, Math.Max(4, _closed.Length * 2));
+            _oldestClosedMinTime = _openMinTime;
         }
 
-        // Readers only read below the count they saw, so writing the slot at the count is safe in place.
-        var bytes = chunkFile is null ? _open!.Bytes.ToArray() : chunkFile.Add(_open!.Bytes, _openMaxTime);
-        _closed[_closedCount++] = new ClosedChunk(bytes, _openMinTime, _openMaxTime);
         _open.Reset();
+    }
+
+    /// <summary>The kept closed chunks, newest first.</summary>
+    private ClosedChain Chain(HeadChunkFile chunks) => new(chunks, _newestClosed, _closedCount);
+
+    /// <summary>Walks a series' closed chunks from the newest, no further than the count it kept.</summary>
+    private struct ClosedChain(HeadChunkFile chunks, ulong newest, int count)
+    {
+        private ulong _next = newest;
+        private int _left = count;
+
+        public ClosedChunk Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_left == 0)
+            {
+                return false;
+            }
+
+            _left--;
+            Current = chunks.Read(_next, out _next);
+            return true;
+        }
     }
 }

@@ -8,13 +8,8 @@ namespace Vigil.Tsdb;
 /// </summary>
 internal readonly struct SeriesSnapshot
 {
-    public ClosedChunk[] Closed { get; init; }
-
-    /// <summary>First closed chunk in the range.</summary>
-    public int ClosedStart { get; init; }
-
-    /// <summary>One past the last closed chunk in the range.</summary>
-    public int ClosedEnd { get; init; }
+    /// <summary>The closed chunks that overlap the range, in time order (a copy of their refs in the arena).</summary>
+    public ReadOnlyMemory<ClosedChunk> Closed { get; init; }
 
     /// <summary>A copy of the open chunk, or empty when it is not in the range.</summary>
     public ReadOnlyMemory<byte> Open { get; init; }
@@ -28,13 +23,11 @@ internal readonly struct SeriesSnapshot
     public ReadOnlyMemory<ulong> OutOfOrderBits { get; init; }
 
     /// <summary>In-order chunks: the closed ones in range, then the open one.</summary>
-    public int ChunkCount => ClosedEnd - ClosedStart + (Open.IsEmpty ? 0 : 1);
+    public int ChunkCount => Closed.Length + (Open.IsEmpty ? 0 : 1);
 
     public bool IsEmpty => ChunkCount == 0 && OutOfOrderTimestamps.IsEmpty;
 
-    public ReadOnlyMemory<byte> Chunk(int index) => ClosedStart + index < ClosedEnd
-        ? Closed[ClosedStart + index].Bytes
-        : Open;
+    public ReadOnlyMemory<byte> Chunk(int index) => index < Closed.Length ? Closed.Span[index].Bytes : Open;
 
-    public long ChunkMaxTime(int index) => ClosedStart + index < ClosedEnd ? Closed[ClosedStart + index].MaxTime : OpenMaxTime;
+    public long ChunkMaxTime(int index) => index < Closed.Length ? Closed.Span[index].MaxTime : OpenMaxTime;
 }

@@ -21,7 +21,7 @@ internal sealed class HeadQuerier : IQuerier
     public ISeriesSet Select(long mint, long maxt, SelectHints? hints, params ReadOnlySpan<LabelMatcher> matchers)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return mint > maxt ? new HeadSeriesSet([], mint, maxt) : new HeadSeriesSet(_head.SelectSeries(matchers), mint, maxt);
+        return mint > maxt ? new HeadSeriesSet([], mint, maxt, _head.Chunks) : new HeadSeriesSet(_head.SelectSeries(matchers), mint, maxt, _head.Chunks);
     }
 
     public IReadOnlyList<string> LabelNames(params ReadOnlySpan<LabelMatcher> matchers)

@@ -13,13 +13,14 @@ internal sealed class HeadSeriesSet : ISeriesSet
     private readonly MemSeries[] _candidates;
     private readonly long _mint;
     private readonly long _maxt;
+    private readonly HeadChunkFile _chunks;
     private readonly SnapshotArena _arena = new();
     private readonly HeadSeriesIterator _probe = new();
     private int _next;
     private HeadSeries? _current;
     private bool _disposed;
 
-    public HeadSeriesSet(MemSeries[] candidates, long mint, long maxt) => (_candidates, _mint, _maxt) = (candidates, mint, maxt);
+    public HeadSeriesSet(MemSeries[] candidates, long mint, long maxt, HeadChunkFile chunks) => (_candidates, _mint, _maxt, _chunks) = (candidates, mint, maxt, chunks);
 
     public ISeries Current => _current ?? throw new InvalidOperationException("MoveNext has not returned true");
 
@@ -40,7 +41,7 @@ internal sealed class HeadSeriesSet : ISeriesSet
                     continue;
                 }
 
-                snapshot = series.Snapshot(_mint, _maxt, _arena);
+                snapshot = series.Snapshot(_mint, _maxt, _arena, _chunks);
             }
 
             // Chunks that overlap the range may still hold no sample inside it; only a decode can tell, unless a
@@ -67,9 +68,9 @@ internal sealed class HeadSeriesSet : ISeriesSet
             return true;
         }
 
-        for (int i = snapshot.ClosedStart; i < snapshot.ClosedEnd; i++)
+        foreach (var chunk in snapshot.Closed.Span)
         {
-            if (ChunkEnds.InRange(snapshot.Closed[i].MinTime, snapshot.Closed[i].MaxTime, _mint, _maxt))
+            if (ChunkEnds.InRange(chunk.MinTime, chunk.MaxTime, _mint, _maxt))
             {
                 return true;
             }

@@ -12,24 +12,30 @@ internal sealed class SnapshotArena : IDisposable
 {
     private const int BytePage = 16 * 1024;
     private const int SamplePage = 1024;
+    private const int ChunkPage = 256;
 
     private readonly Pages<byte> _bytes = new(BytePage);
     private readonly Pages<long> _timestamps = new(SamplePage);
     private readonly Pages<ulong> _bits = new(SamplePage);
+    private readonly Pages<ClosedChunk> _chunks = new(ChunkPage);
 
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes) => _bytes.Copy(bytes);
+
+    /// <summary>A copy of closed-chunk refs (a series' chunks in a range: the head keeps them as a chain).</summary>
+    public ReadOnlyMemory<ClosedChunk> Copy(ReadOnlySpan<ClosedChunk> chunks) => _chunks.Copy(chunks);
 
     public (ReadOnlyMemory<long> Timestamps, ReadOnlyMemory<ulong> Bits) Copy(ReadOnlySpan<long> timestamps, ReadOnlySpan<ulong> bits) =>
         (_timestamps.Copy(timestamps), _bits.Copy(bits));
 
     /// <summary>A point to <see cref="Rewind"/> to, to take back the copies of a series that turned out empty.</summary>
-    public (int Bytes, int Timestamps, int Bits) Mark() => (_bytes.Used, _timestamps.Used, _bits.Used);
+    public (int Bytes, int Timestamps, int Bits, int Chunks) Mark() => (_bytes.Used, _timestamps.Used, _bits.Used, _chunks.Used);
 
-    public void Rewind((int Bytes, int Timestamps, int Bits) mark)
+    public void Rewind((int Bytes, int Timestamps, int Bits, int Chunks) mark)
     {
         _bytes.Rewind(mark.Bytes);
         _timestamps.Rewind(mark.Timestamps);
         _bits.Rewind(mark.Bits);
+        _chunks.Rewind(mark.Chunks);
     }
 
     public void Dispose()
@@ -37,6 +43,7 @@ internal sealed class SnapshotArena : IDisposable
         _bytes.Dispose();
         _timestamps.Dispose();
         _bits.Dispose();
+        _chunks.Dispose();
     }
 
     /// <summary>A bump allocator over rented pages; what does not fit the current page gets a fresh one (or its own, if larger).</summary>
@@ -77,15 +84,17 @@ internal sealed class SnapshotArena : IDisposable
 
         public void Dispose()
         {
+            // Chunk refs hold page references: cleared, so a pooled array does not keep pages alive.
+            bool clear = System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>();
             foreach (var page in _full)
             {
-                ArrayPool<T>.Shared.Return(page);
+                ArrayPool<T>.Shared.Return(page, clear);
             }
 
             _full.Clear();
             if (_current is not null)
             {
-                ArrayPool<T>.Shared.Return(_current);
+                ArrayPool<T>.Shared.Return(_current, clear);
                 _current = null;
             }
         }

@@ -20,7 +20,7 @@ public sealed class HeadChunksInRangeTests
         Assert.Equal(4, series.Chunks.Count); // 120 samples each: the head's cuts
         Assert.Equal(0, series.Chunks[0].MinTime);
         Assert.Equal(TwoHours - Step, series.Chunks[^1].MaxTime);
-        Assert.All(series.Chunks, c => Assert.True(MemoryMarshalIsWholeArray(c.Bytes), "a closed chunk is shared, not copied"));
+        Assert.All(series.Chunks, c => Assert.True(IsHeadChunkPage(c.Bytes), "a closed chunk is shared, not copied"));
     }
 
     [Theory]
@@ -100,6 +100,7 @@ public sealed class HeadChunksInRangeTests
         return samples;
     }
 
-    private static bool MemoryMarshalIsWholeArray(ReadOnlyMemory<byte> bytes) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length;
+    /// <summary>Whether the bytes are the head's own, in a <see cref="HeadChunkPage"/>, rather than a copy.</summary>
+    private static bool IsHeadChunkPage(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetMemoryManager<byte, HeadChunkPage>(bytes, out _);
 }

@@ -58,20 +58,22 @@ public sealed class HeadChunkFileTests
         using var temp = new TempDirectory("chunks-head");
         string directory = Path.Combine(temp.Path, "chunks_head");
         using var file = HeadChunkFile.Open(directory, segmentSize: HeadChunkFile.PageSize);
-        byte[] chunk = new byte[1000];
+        byte[] chunk = new byte[1000 - HeadChunkFile.HeaderSize]; // 1,000 bytes with its header
         var kept = new List<ReadOnlyMemory<byte>>();
+        var refs = new List<ulong>();
 
         // Four pages' worth at times 0..3, one segment per page, then one more chunk to write the fourth page.
         for (int page = 0; page < 4; page++)
         {
-            for (int i = 0; i < HeadChunkFile.PageSize / chunk.Length; i++)
+            for (int i = 0; i < HeadChunkFile.PageSize / 1000; i++)
             {
                 Array.Fill(chunk, (byte)(page + 1));
-                kept.Add(file.Add(chunk, maxTime: page));
+                refs.Add(file.Add(chunk, page, page, HeadChunkFile.NoChunk));
+                kept.Add(file.Read(refs[^1], out _).Bytes);
             }
         }
 
-        file.Add(chunk, maxTime: 4);
+        file.Add(chunk, 4, 4, HeadChunkFile.NoChunk);
         Assert.Equal(4, file.SegmentCount);
         Assert.All(kept[0].ToArray(), b => Assert.Equal(1, b));
 
@@ -84,11 +86,57 @@ public sealed class HeadChunkFileTests
         Assert.Equal(2, file.SegmentCount);
         Assert.Equal(["000003", "000004"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Throws<ObjectDisposedException>(() => kept[0].Span.Length);
+        Assert.Throws<InvalidOperationException>(() => file.Read(refs[0], out _)); // its page left the table
+        Assert.Equal(4, file.Read(refs[^1], out _).Bytes.Span[0]);
 
         // The newest segment is never retired: pages still go into it.
         file.TruncateBefore(long.MaxValue);
         Assert.Equal(1, file.SegmentCount);
         Assert.All(kept[^1].ToArray(), b => Assert.Equal(4, b));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_series_chain_reads_back_newest_first_across_pages(bool onDisk)
+    {
+        using var temp = new TempDirectory("chunks-head");
+        using var file = onDisk ? HeadChunkFile.Open(Path.Combine(temp.Path, "chunks_head")) : HeadChunkFile.InMemory();
+        ulong newest = HeadChunkFile.NoChunk;
+        var other = new byte[3000];
+        for (int c = 0; c < 200; c++)
+        {
+            // Chunks of other series in between, so the chain crosses pages (and segments' mapped pages on disk).
+            file.Add(other, c, c, HeadChunkFile.NoChunk);
+            newest = file.Add([(byte)c, (byte)(c >> 8), 7], c * 1000L, (c * 1000L) + 999, newest);
+        }
+
+        int expected = 199;
+        for (ulong next = newest; next != HeadChunkFile.NoChunk; expected--)
+        {
+            var chunk = file.Read(next, out next);
+            Assert.Equal(expected * 1000L, chunk.MinTime);
+            Assert.Equal((expected * 1000L) + 999, chunk.MaxTime);
+            Assert.Equal(new byte[] { (byte)expected, (byte)(expected >> 8), 7 }, chunk.Bytes.ToArray());
+        }
+
+        Assert.Equal(-1, expected);
+        Assert.True(file.LivePages > 5, "the chain spans pages");
+    }
+
+    [Fact]
+    public void Heap_pages_whose_chunks_all_ended_before_a_truncation_leave_the_table()
+    {
+        using var file = HeadChunkFile.InMemory();
+        var big = new byte[40_000];
+        var refs = Enumerable.Range(0, 10).Select(t => file.Add(big, t, t, HeadChunkFile.NoChunk)).ToList();
+        var before = file.LivePages;
+        var held = file.Read(refs[0], out _).Bytes;
+        file.TruncateBefore(5);
+        Assert.True(file.LivePages < before, $"{file.LivePages} pages live, {before} before");
+        Assert.Throws<InvalidOperationException>(() => file.Read(refs[0], out _));
+        Assert.Equal(40_000, held.Length); // a reader's slice keeps its array
+        Assert.Equal(40_000, file.Read(refs[9], out _).Bytes.Length);
     }
 
     [Fact]

@@ -27,3 +27,45 @@ public sealed class MemSeriesSizeTests
         }
     }
 }
+
+/// <summary>Tests that measure the whole managed heap run alone, after the parallel ones.</summary>
+[CollectionDefinition(nameof(HeapMeasurement), DisableParallelization = true)]
+public sealed class HeapMeasurement;
+
+/// <summary>What a head series with 2 h of samples keeps on the heap, closed chunks in chunks_head (issue 5).</summary>
+[Collection(nameof(HeapMeasurement))]
+public sealed class HeadSeriesHeapTests
+{
+    [Fact]
+    public void Two_hours_at_15_s_keep_the_open_chunk_and_no_per_chunk_entries_on_the_heap()
+    {
+        using var temp = new BlockTests.TempDirectory("head-heap");
+        const int series = 10_000;
+        const int samples = 480;
+        using var head = new Head(new HeadOptions { SamplesPerChunk = 30, ChunkDirectory = Path.Combine(temp.Path, "chunks_head") });
+        long before = GC.GetTotalMemory(forceFullCollection: true); // the empty head's stripes are not per series
+        var refs = new SeriesRef[series];
+        for (int s = 0; s < series; s++)
+        {
+            refs[s] = head.GetOrCreate(Labels.FromPairs(("__name__", "node_cpu_seconds_total"), ("cpu", (s % 64).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("instance", "host-" + (s / 64).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("mode", "idle")));
+        }
+
+        var random = new Random(5);
+        var values = new double[series];
+        for (int i = 0; i < samples; i++)
+        {
+            for (int s = 0; s < series; s++)
+            {
+                values[s] += Math.Round(random.NextDouble() * 15, 2);
+                Assert.Equal(AppendError.None, head.Append(refs[s], i * 15_000L, values[s]));
+            }
+        }
+
+        long perSeries = (GC.GetTotalMemory(forceFullCollection: true) - before) / series;
+
+        // Measured 768 bytes: the series, its open chunk (about 30 samples' bytes), labels, maps and postings. The
+        // same head with 120-sample chunks keeps 1,583 (a larger open chunk; LocalStorage uses 30).
+        Assert.True(perSeries < 900, $"{perSeries} bytes of heap per series with {samples} samples");
+        Assert.True(head.ChunkCount >= series * (samples / 60), $"{head.ChunkCount} chunks: the head cut chunks of about 30 samples");
+    }
+}
