@@ -110,17 +110,6 @@ internal struct BitWriter : IDisposable
         _bitLength = 0;
     }
 
-    /// <summary>Makes the buffer at least <paramref name="bytes"/> long, exactly that when it must grow.</summary>
-    public void EnsureCapacity(int bytes)
-    {
-        if (_buffer.Length < bytes)
-        {
-            byte[] larger = new byte[bytes];
-            _buffer.AsSpan(0, ByteLength).CopyTo(larger);
-            _buffer = larger;
-        }
-    }
-
     public void Dispose()
     {
         _buffer = [];

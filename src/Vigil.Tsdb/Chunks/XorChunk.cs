@@ -42,11 +42,6 @@ internal sealed class XorChunk : IDisposable
     /// <summary>Sentinel for "no leading/trailing window yet": the next changed value always writes one.</summary>
     private const byte NoWindow = 0xff;
 
-    /// <summary>
-    /// A compact chunk reserves its buffer this many samples ahead, at the rate its samples have taken so far.
-    /// </summary>
-    internal const int CompactStepSamples = 30;
-
     private readonly bool _compact;
     private BitWriter _stream;
     private int _count;
@@ -58,11 +53,11 @@ internal sealed class XorChunk : IDisposable
 
     /// <param name="initialBytes">First buffer size; a 120-sample chunk of a typical series takes 150 to 300 bytes.</param>
     /// <param name="compact">
-    /// For a head series' open chunk, which lives as long as the series (issue 5, RSS per active series): the buffer
-    /// grows in steps of <see cref="CompactStepSamples"/> samples at the chunk's own rate, and <see cref="Reset"/>
-    /// starts the next chunk with one step's worth instead of keeping the largest buffer the series ever needed.
-    /// Kept buffers averaged 630 bytes per series at 100k node_exporter series (a heap census), about twice the
-    /// average open chunk. The price is a few buffer allocations per chunk, none per sample.
+    /// For a head series' open chunk, which lives as long as the series (issue 5, RSS per active series):
+    /// <see cref="Reset"/> shrinks a buffer larger than the chunk just finished needed (an eighth over) instead of
+    /// keeping the largest buffer the series ever needed, which one odd chunk would pin for good. Kept buffers
+    /// averaged 630 bytes per series at 100k node_exporter series (a heap census), about twice the open chunk. A
+    /// series whose chunks keep their size allocates nothing; one that grows allocates a quarter more at a time.
     /// </param>
     public XorChunk(int initialBytes = 128, bool compact = false)
     {
@@ -120,10 +115,6 @@ internal sealed class XorChunk : IDisposable
         _valueBits = bits;
         _count++;
         _stream.PatchUInt16BigEndian(0, (ushort)_count);
-        if (_compact && _count % CompactStepSamples == 0)
-        {
-            _stream.EnsureCapacity(_stream.ByteLength + StepBytes() + BitWriter.Slack);
-        }
     }
 
     /// <summary>An iterator over the samples appended so far; resets <paramref name="reuse"/> when given.</summary>
@@ -134,12 +125,13 @@ internal sealed class XorChunk : IDisposable
         return iterator;
     }
 
-    /// <summary>Empties the chunk; keeps its buffer, or for a compact chunk one step of it.</summary>
+    /// <summary>Empties the chunk; keeps its buffer, or for a compact chunk what the chunk needed of it.</summary>
     public void Reset()
     {
         if (_compact && _count > 0)
         {
-            _stream.Reset(HeaderBits / 8 + StepBytes() + BitWriter.Slack);
+            int used = _stream.ByteLength;
+            _stream.Reset(used + (used / 8) + BitWriter.Slack);
         }
         else
         {
@@ -148,13 +140,6 @@ internal sealed class XorChunk : IDisposable
 
         _stream.WriteBits(0, HeaderBits);
         (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
-    }
-
-    /// <summary>The bytes <see cref="CompactStepSamples"/> samples take at this chunk's rate so far, an eighth over.</summary>
-    private int StepBytes()
-    {
-        long perStep = (long)(_stream.ByteLength - (HeaderBits / 8)) * CompactStepSamples / _count;
-        return (int)Math.Min(perStep + (perStep / 8), 1 << 20);
     }
 
     /// <summary>Drops the buffer; the chunk must not be used afterwards.</summary>

@@ -76,7 +76,7 @@ internal sealed partial class MemSeries
     /// <param name="chunks">Where a cut chunk goes.</param>
     public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile chunks)
     {
-        _open ??= new XorChunk(64, compact: samplesPerChunk > XorChunk.CompactStepSamples);
+        _open ??= new XorChunk(64, compact: true);
         int started = 0;
         int n = _open.Count;
         if (n == 0)
