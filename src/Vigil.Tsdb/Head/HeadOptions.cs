@@ -55,6 +55,12 @@ internal sealed record HeadOptions
             throw Invalid(nameof(ChunkRange), ChunkRange, "must be positive");
         }
 
+        // A head chunk never spans its chunk range, and HeadChunkFile stores that span in 32 bits (24.8 days).
+        if (ChunkRange > int.MaxValue)
+        {
+            throw Invalid(nameof(ChunkRange), ChunkRange, string.Create(CultureInfo.InvariantCulture, $"must be at most {int.MaxValue} ms"));
+        }
+
         // A chunk is cut at twice the target at the latest, and its header counts samples in 16 bits.
         if (SamplesPerChunk < 1 || SamplesPerChunk > XorChunk.MaxSamples / 2)
         {

@@ -140,6 +140,14 @@ public sealed class HeadChunkFileTests
     }
 
     [Fact]
+    public void A_chunk_range_whose_span_a_chunk_header_cannot_hold_is_refused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Head(new HeadOptions { ChunkRange = (long)int.MaxValue + 1 }));
+        Assert.Contains("ChunkRange", error.Message, StringComparison.Ordinal);
+        using var largest = new Head(new HeadOptions { ChunkRange = int.MaxValue });
+    }
+
+    [Fact]
     public void Opening_empties_the_directory_because_the_head_is_rebuilt_from_the_wal()
     {
         using var temp = new TempDirectory("chunks-head");
