@@ -71,7 +71,8 @@ internal sealed partial class MemSeries
 
     /// <summary>
     /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
-    /// Allocates only when it cuts a chunk (the closed copy) or the chunk's pooled buffer grows.
+    /// Allocates only when the open chunk's buffer grows, or shrinks at a cut (see <see cref="XorChunk"/>'s compact mode), or
+    /// when a cut fills a <see cref="HeadChunkFile"/> page.
     /// </summary>
     /// <param name="chunks">Where a cut chunk goes.</param>
     public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile chunks)
