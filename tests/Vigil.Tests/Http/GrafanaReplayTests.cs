@@ -26,8 +26,11 @@ public sealed class GrafanaReplayTests
     {
         await using var exporter = await TestExporter.StartAsync(Exposition);
         await using var vigil = await TestVigil.StartAsync(Scrape.ScrapeWiringTests.DemoJob(exporter));
-        // A scrape can time out on a loaded machine: wait for the head to hold a successful one.
-        await WaitForAsync(() => vigil.Server.Storage!.Head.Postings.LabelNames() is var names && names.Contains("room") && names.Contains("code"));
+        // A scrape can time out on a loaded machine: wait for the head to hold a successful one. Series are indexed
+        // before their samples are appended, and an API call with a time range asks the head only once it holds a
+        // sample (an empty head overlaps no range), so wait for both.
+        var head = vigil.Server.Storage!.Head;
+        await WaitForAsync(() => HasSample(head, "demo_temperature_celsius") && HasSample(head, "demo_requests_total") && HasSample(head, "up"));
         long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         string range = $"start={now - 3600}&end={now + 60}";
 
@@ -80,6 +83,13 @@ public sealed class GrafanaReplayTests
         using var doc = JsonDocument.Parse(body);
         Assert.Equal("success", doc.RootElement.GetProperty("status").GetString());
         return doc.RootElement.GetProperty("data").Clone();
+    }
+
+    private static bool HasSample(Vigil.Tsdb.Head head, string metric)
+    {
+        using var querier = head.Querier();
+        using var set = querier.Select(long.MinValue, long.MaxValue, null, Vigil.Tsdb.Storage.LabelMatcher.Equal("__name__", metric));
+        return set.MoveNext() && set.Current.Iterator().Next();
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
