@@ -52,25 +52,24 @@ internal sealed class SeriesTable
     /// </summary>
     public Snapshot TakeSnapshot()
     {
-        var (entries, count) = _refs.InsertionOrder();
-        return new Snapshot(entries, count, _labels.Snapshot());
+        return new Snapshot(_refs.InsertionOrder(), _labels.Snapshot());
     }
 
-    internal sealed class Snapshot(HashRefTable.Entry[] entries, int count, SeriesLabelLog.View labelLog) : IDisposable
+    internal sealed class Snapshot(HashRefTable.InsertionOrderView entries, SeriesLabelLog.View labelLog) : IDisposable
     {
         private int _index = -1;
 
         /// <summary>The next series; <paramref name="labels"/> is valid until the next call.</summary>
         public bool TryReadNext(out ulong seriesRef, out ReadOnlySpan<byte> labels)
         {
-            if (++_index >= count || !labelLog.TryReadNext(out labels))
+            if (++_index >= entries.Count || !labelLog.TryReadNext(out labels))
             {
                 seriesRef = 0;
                 labels = default;
                 return false;
             }
 
-            seriesRef = entries[_index].Ref;
+            seriesRef = entries.RefAt(_index);
             return true;
         }
 

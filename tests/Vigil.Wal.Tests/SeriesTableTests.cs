@@ -66,7 +66,11 @@ public sealed class SeriesTableTests
         }
 
         using SeriesTable.Snapshot snapshot = table.TakeSnapshot();
-        table.Add(Labels(-1)); // after the snapshot: not in it
+        for (int i = 0; i < 10_000; i++)
+        {
+            table.Add(Labels(-1 - i)); // after the snapshot (growing the page directory): not in it
+        }
+
         foreach (var (seriesRef, labels) in expected)
         {
             Assert.True(snapshot.TryReadNext(out ulong gotRef, out ReadOnlySpan<byte> gotLabels));
