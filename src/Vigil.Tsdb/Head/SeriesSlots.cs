@@ -11,6 +11,9 @@ internal interface ISeriesSlotKey<TKey>
     static abstract uint HashOf(MemSeries series);
 
     static abstract bool Matches(MemSeries series, TKey key);
+
+    /// <summary>How full, in eighths, the slots may get before they double.</summary>
+    static abstract int MaxLoadEighths { get; }
 }
 
 /// <summary>By ref: refs within a stripe differ above the stripe bits, so the rest is a dense counter.</summary>
@@ -21,6 +24,9 @@ internal readonly struct SeriesRefKey : ISeriesSlotKey<ulong>
     public static uint HashOf(MemSeries series) => Hash(series.Ref);
 
     public static bool Matches(MemSeries series, ulong key) => series.Ref == key;
+
+    /// <summary>Dense keys rarely share a slot, so runs stay short even 7/8 full.</summary>
+    public static int MaxLoadEighths => 7;
 }
 
 /// <summary>By labels: their cached hash, without the bits that chose the stripe; equal hashes are confirmed by content.</summary>
@@ -32,11 +38,14 @@ internal readonly struct SeriesLabelsKey : ISeriesSlotKey<Labels>
 
     public static bool Matches(MemSeries series, Labels key) =>
         ReferenceEquals(series.Labels, key) || series.Labels.Equals(key);
+
+    /// <summary>Random hashes: every probe of a run reads a series, so keep runs short (only creation looks up by labels).</summary>
+    public static int MaxLoadEighths => 6;
 }
 
 /// <summary>
 /// A set of series keyed by something each series carries (its ref or its labels): open addressing with linear
-/// probing over references only, 8 bytes a slot at most 3/4 full, where a Dictionary entry took 24 bytes plus a
+/// probing over references only, 8 bytes a slot at most 3/4 (by labels) or 7/8 (by ref) full, where a Dictionary entry took 24 bytes plus a
 /// 4-byte bucket and the same slack (issue 5, RSS per series: the head's two stripe maps were ~88 B a series at 100k).
 /// Removal shifts later entries back (no tombstones), so a long-lived head with churn keeps short probe runs. Not
 /// thread-safe: the stripe's lock guards it.
@@ -56,7 +65,7 @@ internal sealed class SeriesSlots<TKey, TPolicy>
         int slot = Find(key);
         if (_slots[slot] is null)
         {
-            if ((Count + 1) * 4 > _slots.Length * 3)
+            if ((Count + 1) * 8 > _slots.Length * TPolicy.MaxLoadEighths)
             {
                 Grow();
                 slot = Find(key);

@@ -74,5 +74,7 @@ public sealed class SeriesSlotsTests
         public static uint HashOf(MemSeries series) => Hash(series.Ref);
 
         public static bool Matches(MemSeries series, ulong key) => series.Ref == key;
+
+        public static int MaxLoadEighths => 7;
     }
 }
