@@ -88,18 +88,24 @@ internal sealed partial class Wal
     }
 
     /// <summary>
-    /// Copies every (ref, labels) entry under lock(Series), as Series payload bytes split into records. Only a
-    /// memcpy per series happens under the lock; framing, CRCs and I/O happen after it is released.
+    /// Copies every (ref, labels) entry as Series payload bytes split into records. Only the table's snapshot is
+    /// taken under lock(Series); decompressing the labels, framing, CRCs and I/O happen after it is released.
     /// </summary>
     private int SnapshotSeries(ref byte[] entries, List<int> recordEnds, int maxPayload)
     {
         int length = 0;
         int recordStart = 0;
+        SeriesTable.Snapshot snapshot;
         lock (Series)
         {
-            foreach (WalSeriesEntry entry in Series.EnumerateSeries())
+            snapshot = Series.TakeSnapshot();
+        }
+
+        using (snapshot)
+        {
+            while (snapshot.TryReadNext(out ulong seriesRef, out ReadOnlySpan<byte> labels))
             {
-                int size = Varint.UvarintSize(entry.Ref) + entry.Labels.Length;
+                int size = Varint.UvarintSize(seriesRef) + labels.Length;
                 if (length - recordStart + size > maxPayload && length > recordStart)
                 {
                     recordEnds.Add(length);
@@ -114,8 +120,8 @@ internal sealed partial class Wal
                     entries = bigger;
                 }
 
-                int n = Varint.WriteUvarint(entries.AsSpan(length), entry.Ref);
-                entry.Labels.CopyTo(entries.AsSpan(length + n));
+                int n = Varint.WriteUvarint(entries.AsSpan(length), seriesRef);
+                labels.CopyTo(entries.AsSpan(length + n));
                 length += size;
             }
         }

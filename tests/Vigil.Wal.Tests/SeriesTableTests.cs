@@ -31,21 +31,70 @@ public sealed class SeriesTableTests
     }
 
     [Fact]
-    public void Colliding_hashes_are_told_apart_by_bytes()
+    public void Keys_sharing_a_slot_lane_are_told_apart_by_the_other_lane()
     {
-        var table = new SeriesTable(static _ => 42UL);
-        for (int i = 0; i < 300; i++)
+        var table = new HashRefTable();
+        for (ulong i = 0; i < 300; i++)
         {
-            table.Add(Labels(i));
+            Assert.True(table.TryAdd(42, i, i + 1, out _));
         }
 
-        for (int i = 0; i < 300; i++)
+        Assert.False(table.TryAdd(42, 7, 999, out ulong existing));
+        Assert.Equal(8UL, existing);
+        for (ulong i = 0; i < 300; i++)
         {
-            Assert.True(table.TryGet(Labels(i), out ulong seriesRef));
-            Assert.Equal((ulong)i + 1, seriesRef);
+            Assert.True(table.TryGet(42, i, out ulong seriesRef));
+            Assert.Equal(i + 1, seriesRef);
         }
 
-        Assert.False(table.TryGet(Labels(300), out _));
+        Assert.False(table.TryGet(42, 300, out _));
+        Assert.False(table.TryGet(43, 0, out _));
+        Assert.Equal(300, table.Count);
+    }
+
+    [Fact]
+    public void A_snapshot_gives_every_series_in_insertion_order_across_blocks()
+    {
+        var table = new SeriesTable();
+        byte[] huge = CanonicalLabels.Encode(("__name__", "big"), ("v", new string('x', 400_000)));
+        var expected = new List<(ulong Ref, byte[] Labels)>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            byte[] labels = i == 2_500 ? huge : Labels(i);
+            expected.Add((table.Add(labels), labels));
+            table.Add(labels); // seen again: stored once
+        }
+
+        using SeriesTable.Snapshot snapshot = table.TakeSnapshot();
+        for (int i = 0; i < 10_000; i++)
+        {
+            table.Add(Labels(-1 - i)); // after the snapshot (growing the page directory): not in it
+        }
+
+        foreach (var (seriesRef, labels) in expected)
+        {
+            Assert.True(snapshot.TryReadNext(out ulong gotRef, out ReadOnlySpan<byte> gotLabels));
+            Assert.Equal(seriesRef, gotRef);
+            Assert.True(gotLabels.SequenceEqual(labels));
+        }
+
+        Assert.False(snapshot.TryReadNext(out _, out _));
+    }
+
+    [Fact]
+    public void The_label_log_keeps_much_less_than_the_labels()
+    {
+        var log = new SeriesLabelLog();
+        long raw = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            byte[] labels = CanonicalLabels.Encode(("__name__", "node_cpu_seconds_total"), ("cpu", (i % 16).ToString(CultureInfo.InvariantCulture)),
+                ("instance", "host-" + (i / 128).ToString("D5", CultureInfo.InvariantCulture) + ":9100"), ("job", "node"), ("mode", "m" + (i % 8)));
+            log.Append(labels);
+            raw += labels.Length;
+        }
+
+        Assert.True(log.Bytes * 4 < raw, $"{log.Bytes} bytes kept for {raw} bytes of labels");
     }
 
     [Fact]
@@ -64,7 +113,7 @@ public sealed class SeriesTableTests
     }
 
     [Fact]
-    public void Stores_label_sets_larger_than_a_slab_quarter()
+    public void Stores_label_sets_larger_than_a_block()
     {
         var table = new SeriesTable();
         byte[] huge = CanonicalLabels.Encode(("__name__", "big"), ("v", new string('x', 400_000)));
@@ -84,7 +133,7 @@ public sealed class SeriesTableTests
         var seen = new HashSet<ulong>();
         for (int i = 0; i < 10_000; i++)
         {
-            Assert.True(seen.Add(SeriesTable.Hash(Labels(i))));
+            Assert.True(seen.Add(HashRefTable.Hash(Labels(i)).H1));
         }
     }
 }

@@ -56,6 +56,40 @@ public sealed class WalTruncationTests
     }
 
     [Fact]
+    public async Task A_checkpoint_of_many_series_restores_them_from_compressed_label_blocks()
+    {
+        // Enough label bytes for several of the table's compressed 64 KiB blocks (issue 5, RSS per series).
+        using var dir = new TempDirectory();
+        const int Count = 6_000;
+        static string Metric(int i) => "many_series_with_a_longish_name_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using (var wal = Wal.Open(dir.Path, WalOptions.Default))
+        {
+            var batch = new WalBatch();
+            lock (wal.Series)
+            {
+                for (int i = 0; i < Count; i++)
+                {
+                    batch.AddSample(wal.ResolveSeries(batch, Metric(i)), i, i);
+                }
+            }
+
+            await wal.CommitAsync(batch);
+            wal.CutSegment();
+            await wal.TruncateBeforeAsync(wal.CurrentSegment);
+            Assert.Equal([wal.CurrentSegment], WalFormat.ListSegments(dir.Path));
+        }
+
+        await using (var wal = Wal.Open(dir.Path, WalOptions.Default))
+        {
+            Assert.Equal(Count, wal.Series.Count);
+            for (int i = 0; i < Count; i += 97)
+            {
+                Assert.Equal((ulong)i + 1, RefOf(wal, Metric(i)));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Reading_from_the_start_yields_the_checkpoint_series_then_the_kept_segments()
     {
         using var dir = new TempDirectory();

@@ -1,121 +1,32 @@
-using System.Buffers.Binary;
-using System.Numerics;
+using Vigil.Wal;
 
 namespace Vigil.RemoteWrite.Receive;
 
 /// <summary>
 /// A sender's raw 1.0 label bytes -> WAL series ref, keyed by a 128-bit hash of the bytes and keeping no copy of
-/// them (issue 5, RSS per series). The table it replaced kept the bytes to confirm a hit (~0.13 KiB per series at
-/// 100k node_exporter series); confirming against the WAL's canonical labels instead cost the receiver 30% more CPU
-/// per sample (docs/benchmarks.md). Two independent 64-bit lanes make a wrong hit, two label sets of one key, about
-/// 2^-64 likely per new label set even with billions of series; such a hit would write to the wrong series, which is
-/// accepted as for any content-addressed store. Open addressing with linear probing; not thread-safe: the receiver
-/// guards it with lock(wal.Series), like the table it shortcuts.
+/// them (issue 5, RSS per series; the ~2^-64 wrong-hit argument is on <see cref="HashRefTable"/>). The table it
+/// replaced kept the bytes to confirm a hit (~0.13 KiB per series at 100k node_exporter series); confirming against
+/// the WAL's canonical labels instead cost the receiver 30% more CPU per sample (docs/benchmarks.md). Not
+/// thread-safe: the receiver guards it with lock(wal.Series), like the table it shortcuts.
 /// </summary>
 internal sealed class RawLabelRefs
 {
-    private Entry[] _entries = new Entry[64];
-    private int[] _slots = new int[128]; // entry index + 1; 0 = empty
+    private readonly HashRefTable _table = new();
 
-    public int Count { get; private set; }
+    public int Count => _table.Count;
 
     public bool TryGet(ReadOnlySpan<byte> raw, out ulong seriesRef)
     {
-        var (h1, h2) = Hash(raw);
-        var entry = _slots[Find(h1, h2)] - 1;
-        seriesRef = entry >= 0 ? _entries[entry].Ref : 0;
-        return entry >= 0;
+        var (h1, h2) = HashRefTable.Hash(raw);
+        return _table.TryGet(h1, h2, out seriesRef);
     }
 
     /// <summary>Remembers the ref of a validated label set; a key already present keeps its first ref.</summary>
     public void Add(ulong seriesRef, ReadOnlySpan<byte> raw)
     {
-        var (h1, h2) = Hash(raw);
-        var slot = Find(h1, h2);
-        if (_slots[slot] != 0)
-        {
-            return;
-        }
-
-        if (Count == _entries.Length)
-        {
-            Array.Resize(ref _entries, _entries.Length * 2);
-        }
-
-        _entries[Count] = new Entry(h1, h2, seriesRef);
-        _slots[slot] = ++Count;
-        if (Count * 2 > _slots.Length)
-        {
-            Rehash();
-        }
+        var (h1, h2) = HashRefTable.Hash(raw);
+        _table.TryAdd(h1, h2, seriesRef, out _);
     }
 
-    /// <summary>Two 64-bit multiply-rotate lanes over 8-byte words, different constants each, each with its own avalanche.</summary>
-    internal static (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> data)
-    {
-        const ulong M1 = 0x9E3779B97F4A7C15;
-        const ulong M2 = 0xC2B2AE3D27D4EB4F;
-        var h1 = (ulong)data.Length * M1;
-        var h2 = ~(ulong)data.Length * M2;
-        while (data.Length >= 8)
-        {
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(data);
-            h1 = BitOperations.RotateLeft((h1 ^ word) * M1, 31);
-            h2 = BitOperations.RotateLeft((h2 ^ word) * M2, 27) + h1;
-            data = data[8..];
-        }
-
-        ulong tail = 0;
-        for (var i = 0; i < data.Length; i++)
-        {
-            tail |= (ulong)data[i] << (8 * i);
-        }
-
-        h1 = (h1 ^ tail) * M1;
-        h2 = ((h2 ^ tail) * M2) + h1;
-        return (Mix(h1, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53), Mix(h2, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9));
-    }
-
-    private static ulong Mix(ulong h, ulong a, ulong b)
-    {
-        h ^= h >> 33;
-        h *= a;
-        h ^= h >> 29;
-        h *= b;
-        return h ^ (h >> 32);
-    }
-
-    private int Find(ulong h1, ulong h2)
-    {
-        var mask = _slots.Length - 1;
-        var slot = (int)h1 & mask;
-        while (true)
-        {
-            var entry = _slots[slot] - 1;
-            if (entry < 0 || (_entries[entry].H1 == h1 && _entries[entry].H2 == h2))
-            {
-                return slot;
-            }
-
-            slot = (slot + 1) & mask;
-        }
-    }
-
-    private void Rehash()
-    {
-        _slots = new int[_slots.Length * 2];
-        var mask = _slots.Length - 1;
-        for (var i = 0; i < Count; i++)
-        {
-            var slot = (int)_entries[i].H1 & mask;
-            while (_slots[slot] != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            _slots[slot] = i + 1;
-        }
-    }
-
-    private readonly record struct Entry(ulong H1, ulong H2, ulong Ref);
+    internal static (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> data) => HashRefTable.Hash(data);
 }

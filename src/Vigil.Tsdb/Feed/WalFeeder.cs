@@ -23,7 +23,7 @@ internal sealed class FeedState
     /// WAL series ref → head series and its labels, for every series record read so far. The labels are the object
     /// the head keeps too; they let the feeder find the series again after the head forgot an idle one.
     /// </summary>
-    public Dictionary<ulong, (SeriesRef Ref, Labels Labels)> Refs { get; } = [];
+    public WalRefMap Refs { get; } = new();
 
     /// <summary>
     /// Newest sample time per WAL segment read, for segments that may still hold samples not yet in a block; the
@@ -251,7 +251,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
                     foreach (WalSeriesEntry series in WalRecordDecoder.EnumerateSeries(record.Payload))
                     {
                         var labels = Labels.FromCanonical(series.Labels);
-                        _state.Refs[series.Ref] = (_sink.GetOrCreate(labels), labels);
+                        _state.Refs.Set(series.Ref, _sink.GetOrCreate(labels), labels);
                     }
 
                     break;
@@ -282,7 +282,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
                 continue;
             }
 
-            if (!_state.Refs.TryGetValue(sample.Ref, out var series))
+            if (!_state.Refs.TryGet(sample.Ref, out SeriesRef seriesRef, out Labels labels))
             {
                 // A series record always precedes its samples; only a truncated checkpoint could lose one.
                 unknown++;
@@ -292,14 +292,14 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
             AppendError error;
             try
             {
-                error = _sink.Append(series.Ref, sample.TimestampMs, sample.Value);
+                error = _sink.Append(seriesRef, sample.TimestampMs, sample.Value);
             }
             catch (UnknownSeriesException)
             {
                 // The head forgot the series while it was idle (truncation); it comes back under a new ref.
-                series = (_sink.GetOrCreate(series.Labels), series.Labels);
-                _state.Refs[sample.Ref] = series;
-                error = _sink.Append(series.Ref, sample.TimestampMs, sample.Value);
+                seriesRef = _sink.GetOrCreate(labels);
+                _state.Refs.Set(sample.Ref, seriesRef, labels);
+                error = _sink.Append(seriesRef, sample.TimestampMs, sample.Value);
             }
 
             if (error == AppendError.None)

@@ -16,8 +16,9 @@ namespace Vigil.Tsdb;
 /// </remarks>
 internal sealed class StripeSeries
 {
-    /// <summary>A power of two. Prometheus uses 16384; the head is fed by a handful of threads, so fewer do.</summary>
-    private const int Stripes = 1024;
+    /// <summary>1024 stripes. Prometheus uses 16384; the head is fed by a handful of threads, so fewer do.</summary>
+    internal const int StripeBits = 10;
+    private const int Stripes = 1 << StripeBits;
 
     private readonly LabelsStripe[] _byLabels = new LabelsStripe[Stripes];
     private readonly RefStripe[] _byRef = new RefStripe[Stripes];
@@ -39,7 +40,7 @@ internal sealed class StripeSeries
         var stripe = _byRef[(int)(seriesRef & (Stripes - 1))];
         lock (stripe.Lock)
         {
-            return stripe.Series.GetValueOrDefault(seriesRef);
+            return stripe.Series.Get(seriesRef);
         }
     }
 
@@ -49,7 +50,7 @@ internal sealed class StripeSeries
         var stripe = _byLabels[labels.GetHashCode() & (Stripes - 1)];
         lock (stripe.Lock)
         {
-            if (stripe.Series.TryGetValue(labels, out var existing) && !existing.Deleted)
+            if (stripe.Series.Get(labels) is { Deleted: false } existing)
             {
                 existing.MarkTouched();
                 created = false;
@@ -58,11 +59,11 @@ internal sealed class StripeSeries
 
             var series = new MemSeries((ulong)Interlocked.Increment(ref _lastRef), labels);
             series.MarkTouched();
-            stripe.Series[labels] = series;
+            stripe.Series.Set(labels, series);
             var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
             lock (refStripe.Lock)
             {
-                refStripe.Series.Add(series.Ref, series);
+                refStripe.Series.Set(series.Ref, series);
             }
 
             _postings.Add(series.Ref, labels);
@@ -92,15 +93,12 @@ internal sealed class StripeSeries
                 series.Release();
             }
 
-            if (stripe.Series.TryGetValue(series.Labels, out var current) && ReferenceEquals(current, series))
-            {
-                stripe.Series.Remove(series.Labels);
-            }
+            stripe.Series.Remove(series.Labels, series);
 
             var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
             lock (refStripe.Lock)
             {
-                refStripe.Series.Remove(series.Ref);
+                refStripe.Series.Remove(series.Ref, series);
             }
 
             return true;
@@ -115,7 +113,7 @@ internal sealed class StripeSeries
         {
             lock (stripe.Lock)
             {
-                all.AddRange(stripe.Series.Values);
+                stripe.Series.CopyTo(all);
             }
         }
 
@@ -126,13 +124,13 @@ internal sealed class StripeSeries
     {
         public Lock Lock { get; } = new();
 
-        public Dictionary<Labels, MemSeries> Series { get; } = [];
+        public SeriesSlots<Labels, SeriesLabelsKey> Series { get; } = new();
     }
 
     private sealed class RefStripe
     {
         public Lock Lock { get; } = new();
 
-        public Dictionary<ulong, MemSeries> Series { get; } = [];
+        public SeriesSlots<ulong, SeriesRefKey> Series { get; } = new();
     }
 }

@@ -6,7 +6,7 @@ namespace Vigil.Tsdb.Index;
 /// Selecting series by label matchers: <see cref="PostingsSelection"/> over the live lists, read in place under the
 /// read lock.
 /// </summary>
-internal sealed partial class MemPostings : IPostingsIndex<ReadOnlyMemory<ulong>>
+internal sealed partial class MemPostings : IPostingsIndex<PostingsRefs>
 {
     /// <summary>
     /// The refs of the series that every matcher matches, sorted; a series without a label is matched as if its
@@ -17,7 +17,7 @@ internal sealed partial class MemPostings : IPostingsIndex<ReadOnlyMemory<ulong>
         _lock.EnterReadLock();
         try
         {
-            return PostingsSelection.ForMatchers<MemPostings, ReadOnlyMemory<ulong>>(this, matchers, _fastPaths);
+            return PostingsSelection.ForMatchers<MemPostings, PostingsRefs>(this, matchers, _fastPaths);
         }
         finally
         {
@@ -26,15 +26,15 @@ internal sealed partial class MemPostings : IPostingsIndex<ReadOnlyMemory<ulong>
     }
 
     // Called only by PostingsForMatchers, under the read lock: the lists are live, never copied.
-    ILabelValuePostings<ReadOnlyMemory<ulong>>? IPostingsIndex<ReadOnlyMemory<ulong>>.Values(string name) =>
+    ILabelValuePostings<PostingsRefs>? IPostingsIndex<PostingsRefs>.Values(string name) =>
         _names.GetValueOrDefault(name);
 
-    int IPostingsIndex<ReadOnlyMemory<ulong>>.Count(ReadOnlyMemory<ulong> list) => list.Length;
+    int IPostingsIndex<PostingsRefs>.Count(PostingsRefs list) => list.Length;
 
-    ulong[] IPostingsIndex<ReadOnlyMemory<ulong>>.AllRefs() => _all.Span.ToArray();
+    ulong[] IPostingsIndex<PostingsRefs>.AllRefs() => _all.ToArray();
 
-    ulong[] IPostingsIndex<ReadOnlyMemory<ulong>>.Union(List<ReadOnlyMemory<ulong>> lists) => SortedRefs.Union(lists);
+    ulong[] IPostingsIndex<PostingsRefs>.Union(List<PostingsRefs> lists) => SortedRefs.Union(lists);
 
-    ulong[] IPostingsIndex<ReadOnlyMemory<ulong>>.Filter(ulong[] refs, List<ReadOnlyMemory<ulong>> lists, bool keepFound) =>
+    ulong[] IPostingsIndex<PostingsRefs>.Filter(ulong[] refs, List<PostingsRefs> lists, bool keepFound) =>
         SortedRefs.Filter(refs, lists, keepFound);
 }

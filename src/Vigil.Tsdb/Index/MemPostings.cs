@@ -138,7 +138,7 @@ internal sealed partial class MemPostings : IDisposable
         try
         {
             return _names.TryGetValue(name, out var entry) && entry.Values.TryGetValue(value, out var list)
-                ? list.Span.ToArray()
+                ? list.ToArray()
                 : [];
         }
         finally
@@ -153,7 +153,7 @@ internal sealed partial class MemPostings : IDisposable
         _lock.EnterReadLock();
         try
         {
-            return _all.Span.ToArray();
+            return _all.ToArray();
         }
         finally
         {
@@ -202,7 +202,7 @@ internal sealed partial class MemPostings : IDisposable
     private static bool HasNewline(string value) => value.Contains('\n', StringComparison.Ordinal);
 
     /// <summary>The values of one label name.</summary>
-    private sealed class NameEntry : ILabelValuePostings<ReadOnlyMemory<ulong>>
+    private sealed class NameEntry : ILabelValuePostings<PostingsRefs>
     {
         /// <summary>The name as first added; series added later share this string.</summary>
         public required string Name { get; init; }
@@ -215,13 +215,13 @@ internal sealed partial class MemPostings : IDisposable
         public bool HasNewlineValues => NewlineValues > 0;
 
         /// <summary>The live lists; valid only under the index's lock.</summary>
-        public IEnumerable<KeyValuePair<string, ReadOnlyMemory<ulong>>> Lists =>
-            Values.Select(static kv => KeyValuePair.Create(kv.Key, kv.Value.Memory));
+        public IEnumerable<KeyValuePair<string, PostingsRefs>> Lists =>
+            Values.Select(static kv => KeyValuePair.Create(kv.Key, kv.Value.Refs));
 
-        public bool TryGetList(string value, out ReadOnlyMemory<ulong> list)
+        public bool TryGetList(string value, out PostingsRefs list)
         {
             bool found = Values.TryGetValue(value, out var postings);
-            list = found ? postings!.Memory : default;
+            list = found ? postings!.Refs : default;
             return found;
         }
     }

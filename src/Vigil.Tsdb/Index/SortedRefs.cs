@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Vigil.Tsdb.Index;
 
 /// <summary>
@@ -8,20 +10,34 @@ namespace Vigil.Tsdb.Index;
 internal static class SortedRefs
 {
     /// <summary>The union of <paramref name="lists"/>, sorted, by merging them in pairs (n log k, no sort).</summary>
-    public static ulong[] Union(IReadOnlyList<ReadOnlyMemory<ulong>> lists)
+    public static ulong[] Union(IReadOnlyList<ReadOnlyMemory<ulong>> lists) => Union<ReadOnlyMemory<ulong>, WideLists>(lists);
+
+    /// <summary>The union of the head's <paramref name="lists"/> (<see cref="Union(IReadOnlyList{ReadOnlyMemory{ulong}})"/>).</summary>
+    public static ulong[] Union(IReadOnlyList<PostingsRefs> lists) => Union<PostingsRefs, HeadLists>(lists);
+
+    /// <summary>
+    /// The refs of <paramref name="refs"/> found in any of <paramref name="lists"/> (<paramref name="keepFound"/>),
+    /// or those found in none: an intersection with a union, or a subtraction of one, without building the union.
+    /// </summary>
+    public static ulong[] Filter(ulong[] refs, IReadOnlyList<ReadOnlyMemory<ulong>> lists, bool keepFound) =>
+        Filter<ReadOnlyMemory<ulong>, WideLists>(refs, lists, keepFound);
+
+    /// <summary>The head's lists (<see cref="Filter(ulong[], IReadOnlyList{ReadOnlyMemory{ulong}}, bool)"/>).</summary>
+    public static ulong[] Filter(ulong[] refs, IReadOnlyList<PostingsRefs> lists, bool keepFound) =>
+        Filter<PostingsRefs, HeadLists>(refs, lists, keepFound);
+
+    private static ulong[] Union<TList, TOps>(IReadOnlyList<TList> lists)
+        where TOps : struct, IRefLists<TList>
     {
-        switch (lists.Count)
+        if (lists.Count == 0)
         {
-            case 0:
-                return [];
-            case 1:
-                return lists[0].ToArray();
+            return [];
         }
 
         int total = 0;
         foreach (var list in lists)
         {
-            total += list.Length;
+            total += TOps.Length(list);
         }
 
         // Runs laid end to end in one buffer, merged pairwise into the other until one run is left.
@@ -30,9 +46,14 @@ internal static class SortedRefs
         int n = 0;
         foreach (var list in lists)
         {
-            list.Span.CopyTo(source.AsSpan(n));
-            n += list.Length;
+            TOps.CopyTo(list, source.AsSpan(n));
+            n += TOps.Length(list);
             runEnds.Add(n);
+        }
+
+        if (lists.Count == 1)
+        {
+            return source;
         }
 
         var target = new ulong[total];
@@ -55,16 +76,13 @@ internal static class SortedRefs
         return runEnds[0] == source.Length ? source : source.AsSpan(0, runEnds[0]).ToArray();
     }
 
-    /// <summary>
-    /// The refs of <paramref name="refs"/> found in any of <paramref name="lists"/> (<paramref name="keepFound"/>),
-    /// or those found in none: an intersection with a union, or a subtraction of one, without building the union.
-    /// </summary>
-    public static ulong[] Filter(ulong[] refs, IReadOnlyList<ReadOnlyMemory<ulong>> lists, bool keepFound)
+    private static ulong[] Filter<TList, TOps>(ulong[] refs, IReadOnlyList<TList> lists, bool keepFound)
+        where TOps : struct, IRefLists<TList>
     {
         var found = new bool[refs.Length];
         foreach (var list in lists)
         {
-            Mark(refs, list.Span, found);
+            TOps.Mark(refs, list, found);
         }
 
         int count = 0;
@@ -92,15 +110,16 @@ internal static class SortedRefs
     }
 
     /// <summary>Sets <paramref name="found"/>[i] for each ref of <paramref name="refs"/> in <paramref name="list"/>.</summary>
-    private static void Mark(ReadOnlySpan<ulong> refs, ReadOnlySpan<ulong> list, bool[] found)
+    private static void Mark<T>(ReadOnlySpan<ulong> refs, ReadOnlySpan<T> list, bool[] found)
+        where T : struct, IBinaryInteger<T>
     {
         if (list.Length * 16L < refs.Length)
         {
             // A short list against many refs: search each of its refs, never walking the long side.
             int from = 0;
-            foreach (ulong r in list)
+            foreach (T r in list)
             {
-                int i = refs[from..].BinarySearch(r);
+                int i = refs[from..].BinarySearch(ulong.CreateTruncating(r));
                 if (i >= 0)
                 {
                     found[from + i] = true;
@@ -117,7 +136,13 @@ internal static class SortedRefs
             int from = 0;
             for (int k = 0; k < refs.Length; k++)
             {
-                int i = list[from..].BinarySearch(refs[k]);
+                if (refs[k] > ulong.CreateTruncating(T.AllBitsSet))
+                {
+                    // Past what a 4-byte list can hold: neither this ref nor any later one is in it.
+                    break;
+                }
+
+                int i = list[from..].BinarySearch(T.CreateTruncating(refs[k]));
                 if (i >= 0)
                 {
                     found[k] = true;
@@ -134,12 +159,13 @@ internal static class SortedRefs
             int i = 0, j = 0;
             while (i < refs.Length && j < list.Length)
             {
-                if (refs[i] == list[j])
+                ulong r = ulong.CreateTruncating(list[j]);
+                if (refs[i] == r)
                 {
                     found[i++] = true;
                     j++;
                 }
-                else if (refs[i] < list[j])
+                else if (refs[i] < r)
                 {
                     i++;
                 }
@@ -176,5 +202,43 @@ internal static class SortedRefs
         n += a.Length - i;
         b[j..].CopyTo(into[n..]);
         return n + b.Length - j;
+    }
+
+    /// <summary>How the set operations read one kind of list, resolved at compile time so each loop stays specialized.</summary>
+    private interface IRefLists<TList>
+    {
+        static abstract int Length(TList list);
+
+        static abstract void CopyTo(TList list, Span<ulong> destination);
+
+        static abstract void Mark(ReadOnlySpan<ulong> refs, TList list, bool[] found);
+    }
+
+    private readonly struct WideLists : IRefLists<ReadOnlyMemory<ulong>>
+    {
+        public static int Length(ReadOnlyMemory<ulong> list) => list.Length;
+
+        public static void CopyTo(ReadOnlyMemory<ulong> list, Span<ulong> destination) => list.Span.CopyTo(destination);
+
+        public static void Mark(ReadOnlySpan<ulong> refs, ReadOnlyMemory<ulong> list, bool[] found) => SortedRefs.Mark(refs, list.Span, found);
+    }
+
+    private readonly struct HeadLists : IRefLists<PostingsRefs>
+    {
+        public static int Length(PostingsRefs list) => list.Length;
+
+        public static void CopyTo(PostingsRefs list, Span<ulong> destination) => list.CopyTo(destination);
+
+        public static void Mark(ReadOnlySpan<ulong> refs, PostingsRefs list, bool[] found)
+        {
+            if (list.IsWide)
+            {
+                SortedRefs.Mark(refs, list.Wide.Span, found);
+            }
+            else
+            {
+                SortedRefs.Mark(refs, list.Narrow.Span, found);
+            }
+        }
     }
 }
