@@ -54,9 +54,11 @@ public sealed class MonitorSchedulerTests
         Assert.InRange(slow, 1, rounds - 1);
         Assert.Equal(MonitorStatus.Up, kit.Statuses["x"].Status);
 
-        // Rounds fall on the monitor's phase.
+        // Rounds fall on the monitor's phase. One round may start late on a loaded machine (a clean-clone CI run
+        // saw one 514 ms late while the test suite filled both cores); a scheduler off its phase misses them all.
         var phase = MonitorScheduler.PhaseMs("x", 1000);
-        Assert.All(kit.Output.Of(Up("x")), s => Assert.InRange((s.T - phase) % 1000, 0, 150));
+        var offsets = kit.Output.Of(Up("x")).Select(s => (s.T - phase) % 1000).ToList();
+        Assert.True(offsets.Count(o => o is >= 0 and <= 150) >= offsets.Count - 1, "offsets from the phase (ms): " + string.Join(", ", offsets));
     }
 
     [Fact]
