@@ -16,6 +16,12 @@ internal sealed class HashRefTable
     private const int PageBits = 11;
     private const int PageSize = 1 << PageBits;
 
+    // Per-process seeds: the table lives only in memory (rebuilt from the WAL at start), so the hash need not be
+    // stable across runs, and a sender that does not know the seeds cannot craft two label sets that collide (the
+    // per-word mixing is invertible, so with fixed seeds a colliding pair is easy to construct).
+    private static readonly ulong Seed1 = (ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.NextInt64() << 1);
+    private static readonly ulong Seed2 = (ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.NextInt64() << 1);
+
     private Entry[]?[] _pages = [new Entry[64]];
     private int[] _slots = new int[128]; // entry index + 1; 0 = empty
 
@@ -55,13 +61,16 @@ internal sealed class HashRefTable
     /// </summary>
     public InsertionOrderView InsertionOrder() => new(_pages, Count);
 
-    /// <summary>Two 64-bit multiply-rotate lanes over 8-byte words, different constants each, each with its own avalanche.</summary>
+    /// <summary>
+    /// Two 64-bit multiply-rotate lanes over 8-byte words, different constants and per-process seeds each, each with
+    /// its own avalanche.
+    /// </summary>
     public static (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> data)
     {
         const ulong M1 = 0x9E3779B97F4A7C15;
         const ulong M2 = 0xC2B2AE3D27D4EB4F;
-        var h1 = (ulong)data.Length * M1;
-        var h2 = ~(ulong)data.Length * M2;
+        var h1 = ((ulong)data.Length * M1) ^ Seed1;
+        var h2 = (~(ulong)data.Length * M2) ^ Seed2;
         while (data.Length >= 8)
         {
             var word = BinaryPrimitives.ReadUInt64LittleEndian(data);
