@@ -108,10 +108,11 @@ internal sealed partial class KafkaAdminClient
                 return (AllPartitions(), true);
             }
 
+            var all = AllPartitions();
             var partitions = new Dictionary<string, List<int>>(known.Topics.Length, StringComparer.Ordinal);
             foreach (var topic in known.Topics)
             {
-                if (AllPartitions().TryGetValue(topic, out var ids))
+                if (all.TryGetValue(topic, out var ids))
                 {
                     partitions[topic] = ids;
                 }

@@ -46,10 +46,10 @@ internal sealed partial class Head
                     continue;
                 }
 
-                droppedChunks += series.TruncateBefore(mint, _chunkFile);
+                droppedChunks += series.TruncateBefore(mint, _chunkFile, out long minInOrder);
                 if (series.HasInOrder)
                 {
-                    remainingMin = Math.Min(remainingMin, series.MinInOrderTime);
+                    remainingMin = Math.Min(remainingMin, minInOrder);
                 }
                 else if (series.IsEmpty && !wasTouched)
                 {

@@ -16,9 +16,8 @@ internal readonly record struct ClosedChunk(ReadOnlyMemory<byte> Bytes, long Min
 internal sealed partial class MemSeries
 {
     // The closed chunks are a chain in HeadChunkFile, newest first: each chunk's header holds the ref of the one
-    // before. The series keeps the newest ref, how many are kept, and the oldest kept one's min time (issue 5).
+    // before. The series keeps only the newest ref and how many are kept (issue 5).
     private ulong _newestClosed = HeadChunkFile.NoChunk;
-    private long _oldestClosedMinTime;
     private int _closedCount;
     private XorChunk? _open;
     private long _openMinTime;
@@ -65,9 +64,6 @@ internal sealed partial class MemSeries
     public ulong LastValueBits => _lastValueBits;
 
     public bool IsEmpty => !HasInOrder && (_outOfOrder is null || _outOfOrder.Count == 0);
-
-    /// <summary>Oldest in-order timestamp; only when <see cref="HasInOrder"/>.</summary>
-    public long MinInOrderTime => _closedCount > 0 ? _oldestClosedMinTime : _openMinTime;
 
     /// <summary>
     /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
@@ -126,16 +122,19 @@ internal sealed partial class MemSeries
     /// <summary>
     /// Drops the in-order chunks that end before <paramref name="mint"/> and the out-of-order samples before it;
     /// returns how many chunks went. A chunk that straddles <paramref name="mint"/> stays whole, as in Prometheus.
+    /// <paramref name="minInOrderTime"/> is the oldest in-order timestamp left, meaningful when
+    /// <see cref="HasInOrder"/>: the walk over the kept chunks finds it, so the series need not keep it.
     /// </summary>
-    public int TruncateBefore(long mint, HeadChunkFile chunks)
+    public int TruncateBefore(long mint, HeadChunkFile chunks, out long minInOrderTime)
     {
         _outOfOrder?.RemoveBefore(mint);
         int kept = 0;
+        minInOrderTime = _openMinTime;
         var chain = Chain(chunks);
         while (chain.MoveNext() && chain.Current.MaxTime >= mint)
         {
             kept++;
-            _oldestClosedMinTime = chain.Current.MinTime;
+            minInOrderTime = chain.Current.MinTime;
         }
 
         // Only the count shrinks: the kept chunks' refs are unchanged, and walks stop after that many.
@@ -187,11 +186,7 @@ internal sealed partial class MemSeries
     private void Cut(HeadChunkFile chunks)
     {
         _newestClosed = chunks.Add(_open!.Bytes, _openMinTime, _openMaxTime, _newestClosed);
-        if (_closedCount++ == 0)
-        {
-            _oldestClosedMinTime = _openMinTime;
-        }
-
+        _closedCount++;
         _open.Reset();
     }
 
