@@ -30,6 +30,9 @@ internal struct BitWriter : IDisposable
 
     public readonly int BitLength => _bitLength;
 
+    /// <summary>False for the default value and after <see cref="Dispose"/>.</summary>
+    public readonly bool HasBuffer => _buffer is { Length: > 0 };
+
     public readonly int ByteLength => (_bitLength + 7) >> 3;
 
     /// <summary>The written bytes; the last one is zero-padded. Valid until the next write, <see cref="Reset"/> or <see cref="Dispose"/>.</summary>

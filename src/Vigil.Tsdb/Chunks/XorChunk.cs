@@ -25,7 +25,7 @@ namespace Vigil.Tsdb.Chunks;
 /// </list>
 /// Values are handled as raw bits throughout, so NaN payloads (Prometheus's stale marker among them), -0.0 and
 /// subnormals round-trip exactly. Appending allocates nothing per sample: the buffer is kept across resets and
-/// grows by a quarter when full. Not thread-safe. An iterator reads the bytes as they were when it was reset, and
+/// grows by a quarter when full. The encoder is <see cref="XorAppender"/>; this class owns one. Not thread-safe. An iterator reads the bytes as they were when it was reset, and
 /// must not be used after the chunk is appended to again, reset or disposed; the head guards that with the series
 /// lock.
 /// </remarks>
@@ -39,58 +39,110 @@ internal sealed class XorChunk : IDisposable
 
     internal const int HeaderBits = 16;
 
-    /// <summary>Sentinel for "no leading/trailing window yet": the next changed value always writes one.</summary>
-    private const byte NoWindow = 0xff;
-
     private readonly bool _compact;
-    private BitWriter _stream;
-    private int _count;
-    private long _t;
-    private long _tDelta;
-    private ulong _valueBits;
-    private byte _leading = NoWindow;
-    private byte _trailing;
+    private XorAppender _appender;
 
     /// <param name="initialBytes">First buffer size; a 120-sample chunk of a typical series takes 150 to 300 bytes.</param>
-    /// <param name="compact">
-    /// For a head series' open chunk, which lives as long as the series (issue 5, RSS per active series):
-    /// <see cref="Reset"/> shrinks a buffer larger than the chunk just finished needed (an eighth over) instead of
-    /// keeping the largest buffer the series ever needed, which one odd chunk would pin for good. Kept buffers
-    /// averaged 630 bytes per series at 100k node_exporter series (a heap census), about twice the open chunk. A
-    /// series whose chunks keep their size allocates nothing; one that grows allocates a quarter more at a time.
-    /// </param>
+    /// <param name="compact">See <see cref="XorAppender.Reset(bool)"/>.</param>
     public XorChunk(int initialBytes = 128, bool compact = false)
     {
         _compact = compact;
-        _stream = new BitWriter(initialBytes);
-        _stream.WriteBits(0, HeaderBits);
+        _appender.Start(initialBytes);
     }
 
     public static ChunkEncoding Encoding => ChunkEncoding.Xor;
 
-    public int Count => _count;
+    public int Count => _appender.Count;
 
     /// <summary>Encoded size in bits, header included.</summary>
-    public int BitLength => _stream.BitLength;
+    public int BitLength => _appender.BitLength;
 
     /// <summary>The encoded chunk, header included. Valid until the next append, <see cref="Reset"/> or <see cref="Dispose"/>.</summary>
-    public ReadOnlySpan<byte> Bytes => _stream.Bytes;
+    public ReadOnlySpan<byte> Bytes => _appender.Bytes;
 
     /// <inheritdoc cref="Bytes"/>
-    public ReadOnlyMemory<byte> Memory => _stream.Memory;
+    public ReadOnlyMemory<byte> Memory => _appender.Memory;
+
+    /// <inheritdoc cref="XorAppender.Append"/>
+    public void Append(long t, double v) => _appender.Append(t, BitConverter.DoubleToUInt64Bits(v));
+
+    /// <summary>An iterator over the samples appended so far; resets <paramref name="reuse"/> when given.</summary>
+    public XorIterator Iterator(XorIterator? reuse = null)
+    {
+        var iterator = reuse ?? new XorIterator();
+        iterator.Reset(Memory);
+        return iterator;
+    }
+
+    /// <summary>Empties the chunk; keeps its buffer, or for a compact chunk what the chunk needed of it.</summary>
+    public void Reset() => _appender.Reset(_compact);
+
+    /// <summary>Drops the buffer; the chunk must not be used afterwards.</summary>
+    public void Dispose() => _appender.Dispose();
+
+    /// <summary>Prometheus's <c>bitRange</c>: whether x fits n bits as written by the dod buckets.</summary>
+    internal static bool FitsBits(long x, int bits) => x >= -((1L << (bits - 1)) - 1) && x <= 1L << (bits - 1);
+}
+
+/// <summary>
+/// The state and encoder of an XOR chunk being appended to (format in <see cref="XorChunk"/>), as a struct so that a
+/// head series can hold its open chunk inline: a separate object was 64 bytes more per series, and its last
+/// timestamp and value repeated the series' own (issue 5, RSS per active series). A mutable struct: keep it in a
+/// field and never copy it. The default value has no buffer; <see cref="Start"/> gives it one.
+/// </summary>
+internal struct XorAppender : IDisposable
+{
+    /// <summary>Sentinel for "no leading/trailing window yet": the next changed value always writes one.</summary>
+    private const byte NoWindow = 0xff;
+
+    private BitWriter _stream;
+    private long _t;
+    private long _tDelta;
+    private ulong _valueBits;
+    private int _count;
+    private byte _leading;
+    private byte _trailing;
+
+    /// <summary>Whether <see cref="Start"/> gave the appender a buffer (and <see cref="Dispose"/> has not taken it).</summary>
+    public readonly bool IsStarted => _stream.HasBuffer;
+
+    public readonly int Count => _count;
+
+    /// <summary>The newest sample's timestamp; meaningful when <see cref="Count"/> is above 0.</summary>
+    public readonly long LastTimestamp => _t;
+
+    /// <summary>The newest sample's value bits; meaningful when <see cref="Count"/> is above 0.</summary>
+    public readonly ulong LastValueBits => _valueBits;
+
+    /// <summary>Encoded size in bits, header included.</summary>
+    public readonly int BitLength => _stream.BitLength;
+
+    /// <inheritdoc cref="XorChunk.Bytes"/>
+    public readonly ReadOnlySpan<byte> Bytes => _stream.Bytes;
+
+    /// <inheritdoc cref="XorChunk.Bytes"/>
+    public readonly ReadOnlyMemory<byte> Memory => _stream.Memory;
+
+    /// <summary>Gives the appender an empty chunk in a buffer of <paramref name="initialBytes"/>.</summary>
+    public void Start(int initialBytes)
+    {
+        _stream = new BitWriter(initialBytes);
+        _stream.WriteBits(0, XorChunk.HeaderBits);
+        (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
+    }
 
     /// <summary>
     /// Appends one sample. The chunk does not check order: the head refuses out-of-order samples before they get
     /// here, and the encoding itself round-trips any sequence of timestamps (deltas wrap like Go's uint64).
+    /// Allocates nothing unless the buffer grows.
     /// </summary>
-    public void Append(long t, double v)
+    public void Append(long t, ulong bits)
     {
-        if (_count == MaxSamples)
+        if (_count == XorChunk.MaxSamples)
         {
             ThrowFull();
         }
 
-        ulong bits = BitConverter.DoubleToUInt64Bits(v);
         long tDelta = 0;
         switch (_count)
         {
@@ -117,18 +169,18 @@ internal sealed class XorChunk : IDisposable
         _stream.PatchUInt16BigEndian(0, (ushort)_count);
     }
 
-    /// <summary>An iterator over the samples appended so far; resets <paramref name="reuse"/> when given.</summary>
-    public XorIterator Iterator(XorIterator? reuse = null)
+    /// <summary>
+    /// Empties the chunk and keeps its buffer. <paramref name="compact"/> is for a head series' open chunk, which
+    /// lives as long as the series (issue 5, RSS per active series): a buffer larger than the chunk just finished
+    /// needed (an eighth over) is shrunk instead of keeping the largest buffer the series ever needed, which one odd
+    /// chunk would pin for good. Kept buffers averaged 630 bytes per series at 100k node_exporter series (a heap
+    /// census), about twice the open chunk. A series whose chunks keep their size allocates nothing; one that grows
+    /// allocates a quarter more at a time. (Starting each chunk in half that buffer lowers only the average: series
+    /// scraped at one interval cut their chunks at the same times, so all open chunks are full at once.)
+    /// </summary>
+    public void Reset(bool compact)
     {
-        var iterator = reuse ?? new XorIterator();
-        iterator.Reset(Memory);
-        return iterator;
-    }
-
-    /// <summary>Empties the chunk; keeps its buffer, or for a compact chunk what the chunk needed of it.</summary>
-    public void Reset()
-    {
-        if (_compact && _count > 0)
+        if (compact && _count > 0)
         {
             int used = _stream.ByteLength;
             _stream.Reset(used + (used / 8) + BitWriter.Slack);
@@ -138,15 +190,16 @@ internal sealed class XorChunk : IDisposable
             _stream.Reset();
         }
 
-        _stream.WriteBits(0, HeaderBits);
+        _stream.WriteBits(0, XorChunk.HeaderBits);
         (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
     }
 
-    /// <summary>Drops the buffer; the chunk must not be used afterwards.</summary>
-    public void Dispose() => _stream.Dispose();
-
-    /// <summary>Prometheus's <c>bitRange</c>: whether x fits n bits as written by the dod buckets.</summary>
-    internal static bool FitsBits(long x, int bits) => x >= -((1L << (bits - 1)) - 1) && x <= 1L << (bits - 1);
+    /// <summary>Drops the buffer; <see cref="Start"/> must come before the next append.</summary>
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _count = 0;
+    }
 
     // Control bits and payload go out in one write where they fit 64 bits: each write is a read-modify-write.
     private void WriteDeltaOfDelta(long dod)
@@ -155,15 +208,15 @@ internal sealed class XorChunk : IDisposable
         {
             _stream.WriteBit(false);
         }
-        else if (FitsBits(dod, 14))
+        else if (XorChunk.FitsBits(dod, 14))
         {
             _stream.WriteBits((0b10UL << 14) | ((ulong)dod & 0x3fff), 2 + 14);
         }
-        else if (FitsBits(dod, 17))
+        else if (XorChunk.FitsBits(dod, 17))
         {
             _stream.WriteBits((0b110UL << 17) | ((ulong)dod & 0x1ffff), 3 + 17);
         }
-        else if (FitsBits(dod, 20))
+        else if (XorChunk.FitsBits(dod, 20))
         {
             _stream.WriteBits((0b1110UL << 20) | ((ulong)dod & 0xfffff), 4 + 20);
         }
@@ -230,5 +283,5 @@ internal sealed class XorChunk : IDisposable
 
     [DoesNotReturn]
     private static void ThrowFull() =>
-        throw new InvalidOperationException($"an XOR chunk holds at most {MaxSamples} samples (its 2-byte header)");
+        throw new InvalidOperationException($"an XOR chunk holds at most {XorChunk.MaxSamples} samples (its 2-byte header)");
 }

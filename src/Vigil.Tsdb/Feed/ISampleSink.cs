@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Feed;
@@ -9,8 +10,12 @@ namespace Vigil.Tsdb.Feed;
 /// </summary>
 internal interface ISampleSink
 {
-    /// <summary>The head series with exactly <paramref name="labels"/>, created if new.</summary>
-    SeriesRef GetOrCreate(Labels labels);
+    /// <summary>
+    /// The head series with exactly <paramref name="labels"/>, created if new, and its labels as the head keeps
+    /// them (<paramref name="interned"/>): a feeder that must find the series again keeps those, a reference per
+    /// label, rather than <paramref name="labels"/>, which would be a second copy per series (issue 5, RSS).
+    /// </summary>
+    SeriesRef GetOrCreate(Labels labels, out InternedLabels interned);
 
     /// <summary>
     /// Appends one sample; <see cref="AppendError.None"/> when stored or when it repeats a stored sample exactly.

@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 using Vigil.Wal;
 
@@ -20,7 +21,7 @@ internal sealed class FeedState
     public WalPosition? Position { get; set; }
 
     /// <summary>
-    /// WAL series ref → head series and its labels, for every series record read so far. The labels are the object
+    /// WAL series ref → head series and its labels, for every series record read so far. The labels are the pairs
     /// the head keeps too; they let the feeder find the series again after the head forgot an idle one.
     /// </summary>
     public WalRefMap Refs { get; } = new();
@@ -250,8 +251,8 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
                 case WalRecordType.Series:
                     foreach (WalSeriesEntry series in WalRecordDecoder.EnumerateSeries(record.Payload))
                     {
-                        var labels = Labels.FromCanonical(series.Labels);
-                        _state.Refs.Set(series.Ref, _sink.GetOrCreate(labels), labels);
+                        var seriesRef = _sink.GetOrCreate(Labels.FromCanonical(series.Labels), out var interned);
+                        _state.Refs.Set(series.Ref, seriesRef, interned);
                     }
 
                     break;
@@ -282,7 +283,7 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
                 continue;
             }
 
-            if (!_state.Refs.TryGet(sample.Ref, out SeriesRef seriesRef, out Labels labels))
+            if (!_state.Refs.TryGet(sample.Ref, out SeriesRef seriesRef, out InternedLabels labels))
             {
                 // A series record always precedes its samples; only a truncated checkpoint could lose one.
                 unknown++;
@@ -297,8 +298,8 @@ internal sealed class WalFeeder : IWalConsumer, IAsyncDisposable
             catch (UnknownSeriesException)
             {
                 // The head forgot the series while it was idle (truncation); it comes back under a new ref.
-                seriesRef = _sink.GetOrCreate(labels);
-                _state.Refs.Set(sample.Ref, seriesRef, labels);
+                seriesRef = _sink.GetOrCreate(labels.ToLabels(), out var interned);
+                _state.Refs.Set(sample.Ref, seriesRef, interned);
                 error = _sink.Append(seriesRef, sample.TimestampMs, sample.Value);
             }
 

@@ -1,11 +1,12 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Feed;
 
 /// <summary>
-/// WAL series ref → head series ref and labels. The WAL hands out refs densely from 1 (SeriesTable.NextRef), so
-/// entries live in pages indexed by the ref itself: 16 bytes a series instead of the ~50 a Dictionary took (issue 5,
-/// RSS per series). A ref far beyond the dense range (only a damaged or foreign WAL has one) goes to a dictionary,
+/// WAL series ref → head series ref and labels, the labels as the head keeps them (shared pairs, no copy of their
+/// own). The WAL hands out refs densely from 1 (SeriesTable.NextRef), so entries live in pages indexed by the ref
+/// itself: 16 bytes a series instead of the ~50 a Dictionary took (issue 5, RSS per series). A ref far beyond the dense range (only a damaged or foreign WAL has one) goes to a dictionary,
 /// so one odd ref cannot allocate a huge page directory. Not thread-safe: one feeder owns it at a time.
 /// </summary>
 internal sealed class WalRefMap
@@ -22,7 +23,7 @@ internal sealed class WalRefMap
 
     public int Count { get; private set; }
 
-    public bool TryGet(ulong walRef, out SeriesRef seriesRef, out Labels labels)
+    public bool TryGet(ulong walRef, out SeriesRef seriesRef, out InternedLabels labels)
     {
         Entry entry = default;
         if (walRef < DenseLimit)
@@ -39,14 +40,14 @@ internal sealed class WalRefMap
         }
 
         seriesRef = entry.Ref;
-        labels = entry.Labels!;
-        return entry.Labels is not null;
+        labels = entry.Labels;
+        return entry.Ref.Value != 0;
     }
 
     /// <summary>Adds or replaces the entry of <paramref name="walRef"/>.</summary>
-    public void Set(ulong walRef, SeriesRef seriesRef, Labels labels)
+    public void Set(ulong walRef, SeriesRef seriesRef, InternedLabels labels)
     {
-        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfZero(seriesRef.Value);
         var entry = new Entry(seriesRef, labels);
         if (walRef >= DenseLimit)
         {
@@ -70,7 +71,7 @@ internal sealed class WalRefMap
         }
 
         ref Entry slot = ref (_pages[page] ??= new Entry[PageSize])[(int)walRef & (PageSize - 1)];
-        if (slot.Labels is null)
+        if (slot.Ref.Value == 0)
         {
             Count++;
         }
@@ -78,5 +79,6 @@ internal sealed class WalRefMap
         slot = entry;
     }
 
-    private readonly record struct Entry(SeriesRef Ref, Labels? Labels);
+    /// <summary>A zero <see cref="Ref"/> marks an empty slot: head refs start at 1.</summary>
+    private readonly record struct Entry(SeriesRef Ref, InternedLabels Labels);
 }

@@ -1,4 +1,5 @@
 using Vigil.Tsdb.Blocks;
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb;
@@ -23,7 +24,7 @@ internal sealed partial class Head
     internal IEnumerable<SeriesChunks> ChunksInRange(long mint, long maxt)
     {
         var all = _series.Snapshot();
-        all.Sort(static (a, b) => Labels.Compare(a.Labels, b.Labels));
+        all.Sort(static (a, b) => InternedLabels.Compare(a.Labels, b.Labels));
         var recoder = new ChunkRecoder();
         foreach (var series in all)
         {
@@ -40,7 +41,7 @@ internal sealed partial class Head
 
             if (chunks.Count > 0)
             {
-                yield return new SeriesChunks(series.Labels, chunks);
+                yield return new SeriesChunks(series.ToLabels(), chunks);
             }
         }
     }

@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Querying;
 using Vigil.Tsdb.Storage;
 
@@ -35,7 +36,7 @@ internal sealed partial class Head
             Array.Resize(ref selected, n);
         }
 
-        Array.Sort(selected, static (a, b) => Labels.Compare(a.Labels, b.Labels));
+        Array.Sort(selected, static (a, b) => InternedLabels.Compare(a.Labels, b.Labels));
         return selected;
     }
 
@@ -50,9 +51,9 @@ internal sealed partial class Head
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var series in SeriesOf(_postings.PostingsForMatchers(matchers)))
         {
-            foreach (var label in series.Labels)
+            foreach (var pair in series.Labels.Pairs)
             {
-                names.Add(label.Name);
+                names.Add(pair.Name);
             }
         }
 

@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb;
@@ -72,7 +73,7 @@ internal sealed partial class Head
 
     private void ForgetEmptySeries(List<MemSeries> candidates)
     {
-        var deleted = new List<(ulong Ref, Labels Labels)>(candidates.Count);
+        var deleted = new List<(ulong Ref, InternedLabels Labels)>(candidates.Count);
         foreach (var series in candidates)
         {
             // Rechecked under the labels stripe: a GetOrCreate since the visit touched it, or an append filled it.

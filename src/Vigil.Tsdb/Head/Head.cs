@@ -72,7 +72,10 @@ internal sealed partial class Head : ISampleSink, IAppendable, IQueryableStorage
     internal MemPostings Postings => _postings;
 
     /// <summary>Throws <see cref="ArgumentException"/> for an empty label set, which no series may have.</summary>
-    public SeriesRef GetOrCreate(Labels labels)
+    public SeriesRef GetOrCreate(Labels labels) => GetOrCreate(labels, out _);
+
+    /// <inheritdoc cref="GetOrCreate(Labels)"/>
+    public SeriesRef GetOrCreate(Labels labels, out InternedLabels interned)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Count == 0)
@@ -80,7 +83,9 @@ internal sealed partial class Head : ISampleSink, IAppendable, IQueryableStorage
             throw new ArgumentException(AppendException.Describe(AppendError.InvalidLabels), nameof(labels));
         }
 
-        return new SeriesRef(GetOrCreateSeries(labels).Ref);
+        var series = GetOrCreateSeries(labels);
+        interned = series.Labels;
+        return new SeriesRef(series.Ref);
     }
 
     public IAppender Appender() => new HeadAppender(this);

@@ -62,7 +62,7 @@ internal sealed class HeadAppender : IAppender
             {
                 // Forgotten by a truncation since Append: the labels find (or make) the live series. Outside the
                 // first series' lock, as the lock order wants.
-                var live = _head.GetOrCreateSeries(series.Labels);
+                var live = _head.GetOrCreateSeries(series.ToLabels());
                 if (!TryApply(live, t, bits))
                 {
                     _head.CountRefusedAtCommit();

@@ -26,7 +26,7 @@ internal sealed partial class MemSeries
 
         var closed = ClosedInRange(mint, last, chunkFile, []);
 
-        bool open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= last;
+        bool open = _open.Count > 0 && _open.LastTimestamp >= mint && _openMinTime <= last;
         int lateFrom = 0, lateCount = 0;
         if (_outOfOrder is { Count: > 0 } late)
         {
@@ -35,7 +35,7 @@ internal sealed partial class MemSeries
         }
 
         bool straddles = (closed.Length > 0 && (closed[0].MinTime < mint || closed[^1].MaxTime > last))
-            || (open && (_openMinTime < mint || _openMaxTime > last));
+            || (open && (_openMinTime < mint || _open.LastTimestamp > last));
         bool lengthen = blockSamplesPerChunk > samplesPerChunk && closed.Length + (open ? 1 : 0) > 1;
         if (!straddles && lateCount == 0 && !lengthen)
         {
@@ -46,7 +46,7 @@ internal sealed partial class MemSeries
 
             if (open)
             {
-                chunks.Add(new ChunkData(_openMinTime, _openMaxTime, _open!.Bytes.ToArray()));
+                chunks.Add(new ChunkData(_openMinTime, _open.LastTimestamp, _open.Bytes.ToArray()));
             }
 
             return chunks;
@@ -60,7 +60,7 @@ internal sealed partial class MemSeries
 
         if (open)
         {
-            recoder.AddChunk(_open!.Memory, mint, last, source: 0);
+            recoder.AddChunk(_open.Memory, mint, last, source: 0);
         }
 
         for (int i = lateFrom; i < lateFrom + lateCount; i++)

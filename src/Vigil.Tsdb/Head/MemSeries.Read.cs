@@ -25,7 +25,7 @@ internal sealed partial class MemSeries
 
         // The open chunk's buffer is rewritten by the next append and replaced when it grows (XorChunk's remarks),
         // so a query copies it.
-        var open = _open is { Count: > 0 } && _openMaxTime >= mint && _openMinTime <= maxt
+        var open = _open.Count > 0 && _open.LastTimestamp >= mint && _openMinTime <= maxt
             ? arena.Copy(_open.Bytes)
             : ReadOnlyMemory<byte>.Empty;
 
@@ -45,7 +45,7 @@ internal sealed partial class MemSeries
         {
             Closed = closed,
             Open = open,
-            OpenMaxTime = _openMaxTime,
+            OpenMaxTime = _open.LastTimestamp,
             OutOfOrderTimestamps = oooTimestamps,
             OutOfOrderBits = oooBits,
         };
@@ -77,9 +77,9 @@ internal sealed partial class MemSeries
     private bool TryFindInOrder(long t, HeadChunkFile chunks, out ulong bits)
     {
         bits = 0;
-        if (_open is { Count: > 0 } && t >= _openMinTime)
+        if (_open.Count > 0 && t >= _openMinTime)
         {
-            return t <= _openMaxTime && FindInChunk(_open.Memory, t, out bits);
+            return t <= _open.LastTimestamp && FindInChunk(_open.Memory, t, out bits);
         }
 
         var chain = Chain(chunks);

@@ -1,4 +1,5 @@
 using Vigil.Tsdb.Chunks;
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb;
@@ -19,20 +20,30 @@ internal sealed partial class MemSeries
     // before. The series keeps only the newest ref and how many are kept (issue 5).
     private ulong _newestClosed = HeadChunkFile.NoChunk;
     private int _closedCount;
-    private XorChunk? _open;
+    // The open chunk inline (a struct): its newest sample is the series' newest in-order one, and the open chunk's
+    // end time (issue 5, RSS per active series).
+    private XorAppender _open;
     private long _openMinTime;
-    private long _openMaxTime;
     private long _nextCutAt;
-    private long _lastTimestamp;
-    private ulong _lastValueBits;
     private OutOfOrderSamples? _outOfOrder;
     private int _touched;
 
-    public MemSeries(ulong seriesRef, Labels labels) => (Ref, Labels) = (seriesRef, labels);
+    /// <param name="labels">The index's shared pairs (<see cref="Index.MemPostings.Add"/>).</param>
+    public MemSeries(ulong seriesRef, InternedLabels labels) => (Ref, Labels, LabelsHash) = (seriesRef, labels, labels.ComputeHash());
 
     public ulong Ref { get; }
 
-    public Labels Labels { get; }
+    /// <summary>
+    /// The labels as the index's shared pairs: a reference per label, where a <see cref="Storage.Labels"/> of the
+    /// series' own was ~128 bytes per series (issue 5, RSS per active series). <see cref="ToLabels"/> builds one for readers.
+    /// </summary>
+    public InternedLabels Labels { get; }
+
+    /// <summary><see cref="Storage.Labels.GetHashCode"/> of the series' labels, kept for the labels stripes.</summary>
+    public int LabelsHash { get; }
+
+    /// <summary>The series' labels for a reader of the storage contract; allocates.</summary>
+    public Labels ToLabels() => Labels.ToLabels(LabelsHash);
 
     /// <summary>
     /// The series itself, locked with <see cref="Monitor"/>: an uncontended monitor lives in the object header, where a
@@ -57,23 +68,31 @@ internal sealed partial class MemSeries
     public bool TakeTouched() => Interlocked.Exchange(ref _touched, 0) != 0;
 
     /// <summary>Whether the series holds any in-order sample (so <see cref="LastTimestamp"/> is meaningful).</summary>
-    public bool HasInOrder => _open is { Count: > 0 } || _closedCount > 0;
+    /// <remarks>
+    /// The open chunk is never empty while closed chunks are kept: a cut starts the next chunk with the sample
+    /// that caused it, and truncation drops the open chunk only after every closed one.
+    /// </remarks>
+    public bool HasInOrder => _open.Count > 0;
 
-    public long LastTimestamp => _lastTimestamp;
+    public long LastTimestamp => _open.LastTimestamp;
 
-    public ulong LastValueBits => _lastValueBits;
+    public ulong LastValueBits => _open.LastValueBits;
 
     public bool IsEmpty => !HasInOrder && (_outOfOrder is null || _outOfOrder.Count == 0);
 
     /// <summary>
     /// Appends a sample newer than <see cref="LastTimestamp"/>; returns 1 when that started a chunk, else 0.
-    /// Allocates only when the open chunk's buffer grows, or shrinks at a cut (see <see cref="XorChunk"/>'s compact mode), or
+    /// Allocates only when the open chunk's buffer grows, or shrinks at a cut (see <see cref="XorAppender.Reset"/>), or
     /// when a cut fills a <see cref="HeadChunkFile"/> page.
     /// </summary>
     /// <param name="chunks">Where a cut chunk goes.</param>
     public int AppendInOrder(long t, ulong bits, long chunkRange, int samplesPerChunk, HeadChunkFile chunks)
     {
-        _open ??= new XorChunk(64, compact: true);
+        if (!_open.IsStarted)
+        {
+            _open.Start(64);
+        }
+
         int started = 0;
         int n = _open.Count;
         if (n == 0)
@@ -87,7 +106,7 @@ internal sealed partial class MemSeries
             // left of the chunk range into chunks of equal size; cut there, at the range's end, or at twice the target.
             if (n == samplesPerChunk / 4)
             {
-                _nextCutAt = ChunkEndTime(_openMinTime, _openMaxTime, _nextCutAt);
+                _nextCutAt = ChunkEndTime(_openMinTime, _open.LastTimestamp, _nextCutAt);
             }
 
             if (t >= _nextCutAt || n >= 2 * samplesPerChunk)
@@ -98,8 +117,7 @@ internal sealed partial class MemSeries
             }
         }
 
-        _open.Append(t, BitConverter.UInt64BitsToDouble(bits));
-        (_openMaxTime, _lastTimestamp, _lastValueBits) = (t, t, bits);
+        _open.Append(t, bits);
         return started;
     }
 
@@ -145,11 +163,11 @@ internal sealed partial class MemSeries
             _newestClosed = HeadChunkFile.NoChunk;
         }
 
-        if (_open is { Count: > 0 } && _openMaxTime < mint)
+        if (_open.Count > 0 && _open.LastTimestamp < mint)
         {
             // The open chunk is the newest, so nothing is left in order; the next sample starts afresh, as for a
             // series Prometheus's head has no chunk for.
-            _open.Reset();
+            _open.Reset(compact: true);
             drop++;
         }
 
@@ -157,11 +175,7 @@ internal sealed partial class MemSeries
     }
 
     /// <summary>Returns the open chunk's pooled buffer; the series is being forgotten.</summary>
-    public void Release()
-    {
-        _open?.Dispose();
-        _open = null;
-    }
+    public void Release() => _open.Dispose();
 
     /// <summary>Prometheus's <c>rangeForTimestamp</c>: the end of the chunk range that holds <paramref name="t"/>.</summary>
     internal static long RangeEnd(long t, long chunkRange) => (t / chunkRange * chunkRange) + chunkRange;
@@ -185,9 +199,9 @@ internal sealed partial class MemSeries
 
     private void Cut(HeadChunkFile chunks)
     {
-        _newestClosed = chunks.Add(_open!.Bytes, _openMinTime, _openMaxTime, _newestClosed);
+        _newestClosed = chunks.Add(_open.Bytes, _openMinTime, _open.LastTimestamp, _newestClosed);
         _closedCount++;
-        _open.Reset();
+        _open.Reset(compact: true);
     }
 
     /// <summary>The kept closed chunks, newest first.</summary>

@@ -34,10 +34,10 @@ internal readonly struct SeriesLabelsKey : ISeriesSlotKey<Labels>
 {
     public static uint Hash(Labels key) => (uint)key.GetHashCode() >> StripeSeries.StripeBits;
 
-    public static uint HashOf(MemSeries series) => Hash(series.Labels);
+    public static uint HashOf(MemSeries series) => (uint)series.LabelsHash >> StripeSeries.StripeBits;
 
     public static bool Matches(MemSeries series, Labels key) =>
-        ReferenceEquals(series.Labels, key) || series.Labels.Equals(key);
+        series.LabelsHash == key.GetHashCode() && series.Labels.ContentEquals(key);
 
     /// <summary>Random hashes: every probe of a run reads a series, so keep runs short (only creation looks up by labels).</summary>
     public static int MaxLoadEighths => 6;
@@ -77,17 +77,22 @@ internal sealed class SeriesSlots<TKey, TPolicy>
         _slots[slot] = series;
     }
 
-    /// <summary>Removes the slot holding exactly <paramref name="series"/> under <paramref name="key"/>; false if another (or none) holds it.</summary>
-    public bool Remove(TKey key, MemSeries series)
+    /// <summary>Removes the slot holding exactly <paramref name="series"/>; false if none does (another series of its key may).</summary>
+    public bool Remove(MemSeries series)
     {
-        int slot = Find(key);
-        if (!ReferenceEquals(_slots[slot], series))
+        int mask = _slots.Length - 1;
+        int slot = (int)TPolicy.HashOf(series) & mask;
+        while (_slots[slot] is { } present && !ReferenceEquals(present, series))
+        {
+            slot = (slot + 1) & mask;
+        }
+
+        if (_slots[slot] is null)
         {
             return false;
         }
 
         // Backward-shift deletion: pull later members of the run into the hole when their home is not after it.
-        int mask = _slots.Length - 1;
         int hole = slot;
         for (int next = (hole + 1) & mask; _slots[next] is { } moved; next = (next + 1) & mask)
         {

@@ -10,8 +10,8 @@ namespace Vigil.Tsdb;
 /// </summary>
 /// <remarks>
 /// Lock order, never reversed: labels stripe, then series lock, then ref stripe, then the postings' lock. Creation
-/// takes the labels stripe and, inside it, the ref stripe and the postings' write lock, so a series is findable by
-/// ref and in the index before anyone can find it by labels. Appends take only a ref stripe (released) and then
+/// takes the labels stripe and, inside it, the postings' write lock and the ref stripe, so a series is in the index
+/// and findable by ref before anyone can find it by labels. Appends take only a ref stripe (released) and then
 /// the series lock.
 /// </remarks>
 internal sealed class StripeSeries
@@ -57,16 +57,18 @@ internal sealed class StripeSeries
                 return existing;
             }
 
-            var series = new MemSeries((ulong)Interlocked.Increment(ref _lastRef), labels);
+            // Indexed first, as the series keeps the index's shared pairs; a query that finds the ref in the index
+            // before the ref stripe has it skips it, as it would a series forgotten meanwhile. It has no sample yet.
+            ulong seriesRef = (ulong)Interlocked.Increment(ref _lastRef);
+            var series = new MemSeries(seriesRef, _postings.Add(seriesRef, labels));
             series.MarkTouched();
-            stripe.Series.Set(labels, series);
             var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
             lock (refStripe.Lock)
             {
                 refStripe.Series.Set(series.Ref, series);
             }
 
-            _postings.Add(series.Ref, labels);
+            stripe.Series.Set(labels, series);
             created = true;
             return series;
         }
@@ -79,7 +81,7 @@ internal sealed class StripeSeries
     /// </summary>
     public bool TryDelete(MemSeries series, Func<MemSeries, bool> canDelete)
     {
-        var stripe = _byLabels[series.Labels.GetHashCode() & (Stripes - 1)];
+        var stripe = _byLabels[series.LabelsHash & (Stripes - 1)];
         lock (stripe.Lock)
         {
             lock (series.Lock)
@@ -93,12 +95,12 @@ internal sealed class StripeSeries
                 series.Release();
             }
 
-            stripe.Series.Remove(series.Labels, series);
+            stripe.Series.Remove(series);
 
             var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
             lock (refStripe.Lock)
             {
-                refStripe.Series.Remove(series.Ref, series);
+                refStripe.Series.Remove(series);
             }
 
             return true;

@@ -43,9 +43,15 @@ internal sealed partial class MemPostings : IDisposable
         }
     }
 
-    public void Add(ulong seriesRef, Labels labels)
+    /// <summary>
+    /// Adds the series, and returns its labels as the index's shared pairs: the series keeps those instead of its
+    /// own copies (decoded from the WAL, one set per series), as most pairs repeat across series (job, instance,
+    /// cpu, mode, device).
+    /// </summary>
+    public InternedLabels Add(ulong seriesRef, Labels labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
+        var pairs = new LabelPair[labels.Count];
         _lock.EnterWriteLock();
         try
         {
@@ -61,14 +67,12 @@ internal sealed partial class MemPostings : IDisposable
 
                 if (!entry.Values.TryGetValue(label.Value, out var list))
                 {
-                    list = new PostingsList { Value = label.Value };
+                    list = new PostingsList { Pair = new LabelPair(entry.Name, label.Value) };
                     entry.Values.Add(label.Value, list);
                     entry.NewlineValues += HasNewline(label.Value) ? 1 : 0;
                 }
 
-                // The series keeps the index's copy of each string, so its own copies (decoded from the WAL, one
-                // set per series) can go: most values repeat across series (job, instance, cpu, mode, device).
-                labels.ShareStrings(i, entry.Name, list.Value);
+                pairs[i] = list.Pair!;
                 list.Add(seriesRef);
             }
         }
@@ -76,6 +80,8 @@ internal sealed partial class MemPostings : IDisposable
         {
             _lock.ExitWriteLock();
         }
+
+        return new InternedLabels(pairs);
     }
 
     /// <summary>
@@ -83,7 +89,7 @@ internal sealed partial class MemPostings : IDisposable
     /// Prometheus's <c>MemPostings.Delete</c> does: removing one by one would shift a long list once per series.
     /// Label pairs and names left without series disappear.
     /// </summary>
-    public void Delete(IReadOnlyCollection<(ulong Ref, Labels Labels)> series)
+    public void Delete(IReadOnlyCollection<(ulong Ref, InternedLabels Labels)> series)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0)
@@ -96,9 +102,9 @@ internal sealed partial class MemPostings : IDisposable
         foreach (var (seriesRef, labels) in series)
         {
             refs.Add(seriesRef);
-            foreach (var label in labels)
+            foreach (var pair in labels.Pairs)
             {
-                affected.Add((label.Name, label.Value));
+                affected.Add((pair.Name, pair.Value));
             }
         }
 

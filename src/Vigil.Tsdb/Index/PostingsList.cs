@@ -14,8 +14,11 @@ internal sealed class PostingsList
     private ulong[]? _wide;
     private int _count;
 
-    /// <summary>The label value of the pair, as first added (empty for the list of every series); series share it.</summary>
-    public string Value { get; init; } = string.Empty;
+    /// <summary>The list's label pair, as first added (null for the list of every series); series share it.</summary>
+    public LabelPair? Pair { get; init; }
+
+    /// <summary>The label value of the pair (empty for the list of every series).</summary>
+    public string Value => Pair?.Value ?? string.Empty;
 
     public int Count => _count;
 

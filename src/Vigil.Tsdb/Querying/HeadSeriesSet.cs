@@ -52,7 +52,7 @@ internal sealed class HeadSeriesSet : ISeriesSet
                 continue;
             }
 
-            _current = new HeadSeries(series.Labels, snapshot, _mint, _maxt);
+            _current = new HeadSeries(series.ToLabels(), snapshot, _mint, _maxt);
             return true;
         }
 

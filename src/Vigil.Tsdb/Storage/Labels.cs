@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Vigil.Wal;
@@ -25,33 +24,19 @@ internal sealed class Labels : IEquatable<Labels>
         var hash = default(HashCode);
         foreach (var label in sorted)
         {
-            hash.Add(label.Name, StringComparer.Ordinal);
-            hash.Add(label.Value, StringComparer.Ordinal);
+            AddToHash(ref hash, label.Name, label.Value);
         }
 
         _hash = hash.ToHashCode();
     }
+
+    private Labels(Label[] sorted, int hash) => (_labels, _hash) = (sorted, hash);
 
     public static Labels Empty { get; } = new([]);
 
     public int Count => _labels.Length;
 
     public Label this[int index] => _labels[index];
-
-    /// <summary>
-    /// Swaps label <paramref name="index"/>'s strings for equal ones held elsewhere (the head's index), so that
-    /// series share one copy. Content, hash and order stay the same; a reader racing with the swap sees either
-    /// copy of each string, which are equal, so the one mutation of these otherwise immutable labels is invisible.
-    /// </summary>
-    internal void ShareStrings(int index, string name, string value)
-    {
-        var label = _labels[index];
-        if (!ReferenceEquals(label.Name, name) || !ReferenceEquals(label.Value, value))
-        {
-            Debug.Assert(string.Equals(label.Name, name, StringComparison.Ordinal) && string.Equals(label.Value, value, StringComparison.Ordinal), "equal strings only");
-            _labels[index] = new Label(name, value);
-        }
-    }
 
     /// <summary>
     /// Sorts by name and drops empty values; throws <see cref="ArgumentException"/> on a repeated name, which no
@@ -118,6 +103,19 @@ internal sealed class Labels : IEquatable<Labels>
         return labels.Length == 0 ? Empty : new Labels(labels);
     }
 
+    /// <summary>
+    /// Wraps labels already sorted and checked, with their hash as <see cref="AddToHash"/> builds it: the head's
+    /// interned labels, which were a valid <see cref="Labels"/> when the series was created.
+    /// </summary>
+    internal static Labels FromSortedWithHash(Label[] sorted, int hash) => new(sorted, hash);
+
+    /// <summary>One label's part of <see cref="GetHashCode"/>, shared with the head's interned labels so both agree.</summary>
+    internal static void AddToHash(ref HashCode hash, string name, string value)
+    {
+        hash.Add(name, StringComparer.Ordinal);
+        hash.Add(value, StringComparer.Ordinal);
+    }
+
     public ReadOnlySpan<Label> AsSpan() => _labels;
 
     public ReadOnlySpan<Label>.Enumerator GetEnumerator() => AsSpan().GetEnumerator();
@@ -139,12 +137,7 @@ internal sealed class Labels : IEquatable<Labels>
         int n = Math.Min(a.Count, b.Count);
         for (int i = 0; i < n; i++)
         {
-            int c = string.CompareOrdinal(a._labels[i].Name, b._labels[i].Name);
-            if (c == 0)
-            {
-                c = string.CompareOrdinal(a._labels[i].Value, b._labels[i].Value);
-            }
-
+            int c = ComparePair(a._labels[i].Name, a._labels[i].Value, b._labels[i].Name, b._labels[i].Value);
             if (c != 0)
             {
                 return c;
@@ -152,6 +145,13 @@ internal sealed class Labels : IEquatable<Labels>
         }
 
         return a.Count.CompareTo(b.Count);
+    }
+
+    /// <summary>One step of <see cref="Compare"/>: name, then value, ordinal.</summary>
+    internal static int ComparePair(string nameA, string valueA, string nameB, string valueB)
+    {
+        int c = string.CompareOrdinal(nameA, nameB);
+        return c != 0 ? c : string.CompareOrdinal(valueA, valueB);
     }
 
     public bool Equals([NotNullWhen(true)] Labels? other)

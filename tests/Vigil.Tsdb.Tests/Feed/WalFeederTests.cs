@@ -1,3 +1,4 @@
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Feed;
 using Vigil.Tsdb.Storage;
 using Vigil.Wal;
@@ -199,8 +200,9 @@ public sealed class WalFeederTests : IDisposable
             }
         }
 
-        public SeriesRef GetOrCreate(Labels labels)
+        public SeriesRef GetOrCreate(Labels labels, out InternedLabels interned)
         {
+            interned = InternedLabels.Uninterned(labels);
             lock (_gate)
             {
                 int index = _series.FindIndex(l => l.Equals(labels));

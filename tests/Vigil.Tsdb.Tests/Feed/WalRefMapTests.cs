@@ -1,4 +1,5 @@
 using Vigil.Tsdb.Feed;
+using Vigil.Tsdb.Index;
 using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Tests.Feed;
@@ -11,7 +12,7 @@ public sealed class WalRefMapTests
         var map = new WalRefMap();
         for (ulong walRef = 1; walRef <= 10_000; walRef++)
         {
-            map.Set(walRef, new SeriesRef(walRef * 3), Labels.FromPairs(("__name__", "m" + walRef)));
+            map.Set(walRef, new SeriesRef(walRef * 3), InternedLabels.Uninterned(Labels.FromPairs(("__name__", "m" + walRef))));
         }
 
         Assert.Equal(10_000, map.Count);
@@ -34,14 +35,14 @@ public sealed class WalRefMapTests
     public void Replacing_an_entry_keeps_the_count(ulong walRef)
     {
         var map = new WalRefMap();
-        var labels = Labels.FromPairs(("__name__", "a"));
+        var labels = InternedLabels.Uninterned(Labels.FromPairs(("__name__", "a")));
         map.Set(walRef, new SeriesRef(1), labels);
         map.Set(walRef, new SeriesRef(2), labels);
 
         Assert.Equal(1, map.Count);
         Assert.True(map.TryGet(walRef, out var seriesRef, out var got));
         Assert.Equal(2UL, seriesRef.Value);
-        Assert.Same(labels, got);
+        Assert.Same(labels.Pairs[0], got.Pairs[0]);
         Assert.False(map.TryGet(walRef - 1, out _, out _));
     }
 }

@@ -2,11 +2,14 @@ using Vigil.Tsdb.Storage;
 
 namespace Vigil.Tsdb.Tests.HeadTests;
 
-/// <summary>Head series share one copy of each label string (the index's), whatever copies they were created from.</summary>
+/// <summary>
+/// Head series share one object per label pair (the index's), whatever copies they were created from, and keep no
+/// <see cref="Labels"/> of their own (issue 5, RSS per active series).
+/// </summary>
 public sealed class HeadLabelSharingTests
 {
     [Fact]
-    public void Series_created_from_separately_decoded_labels_share_the_index_strings()
+    public void Series_created_from_separately_decoded_labels_share_the_index_pairs()
     {
         using var head = new Head();
 
@@ -17,17 +20,18 @@ public sealed class HeadLabelSharingTests
             (new string("instance".AsSpan()), new string("host-1:9100".AsSpan())));
         var first = Decoded("0");
         var second = Decoded("1");
-        Assert.False(ReferenceEquals(first[2].Value, second[2].Value));
-        int hash = second.GetHashCode();
 
-        head.GetOrCreate(first);
-        var secondRef = head.GetOrCreate(second);
+        var firstSeries = head.GetSeries(head.GetOrCreate(first))!;
+        var secondRef = head.GetOrCreate(second, out var interned);
+        var secondSeries = head.GetSeries(secondRef)!;
 
-        Assert.Same(first[0].Name, second[0].Name);
-        Assert.Same(first[0].Value, second[0].Value);
-        Assert.Same(first[2].Value, second[2].Value);
-        Assert.Equal("1", second[1].Value);
-        Assert.Equal(hash, second.GetHashCode());
+        Assert.Same(firstSeries.Labels.Pairs[0], secondSeries.Labels.Pairs[0]);
+        Assert.Same(firstSeries.Labels.Pairs[2], secondSeries.Labels.Pairs[2]);
+        Assert.NotSame(firstSeries.Labels.Pairs[1], secondSeries.Labels.Pairs[1]);
+        Assert.Same(first[2].Value, secondSeries.Labels.Pairs[2].Value); // the first series' strings are the ones kept
+        Assert.Same(secondSeries.Labels.Pairs[1], interned.Pairs[1]);
+        Assert.Equal(second, secondSeries.ToLabels());
+        Assert.Equal(second.GetHashCode(), secondSeries.ToLabels().GetHashCode());
         Assert.Equal(secondRef, head.GetOrCreate(Decoded("1"))); // still found by content
     }
 }

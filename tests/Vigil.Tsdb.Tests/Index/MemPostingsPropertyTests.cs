@@ -36,8 +36,8 @@ public sealed class MemPostingsPropertyTests(ITestOutputHelper output)
 
             // Delete a few, so pruned lists and names are exercised too.
             var deleted = series.Where(_ => rng.Next(8) == 0).ToList();
-            fast.Delete(deleted);
-            slow.Delete(deleted);
+            fast.Delete(MemPostingsTests.Interned(deleted));
+            slow.Delete(MemPostingsTests.Interned(deleted));
             var live = series.Except(deleted).ToList();
 
             for (int q = 0; q < 40; q++)

@@ -70,14 +70,14 @@ public sealed class MemPostingsTests
     public void Delete_removes_refs_and_prunes_empty_values_and_names()
     {
         using var postings = Build(true, Series);
-        postings.Delete([Series[1], Series[2]]);
+        postings.Delete(Interned([Series[1], Series[2]]));
         Assert.Equal([1UL, 4], postings.All());
         Assert.Equal(["api"], postings.LabelValues("job"));
         Assert.Equal(["prod"], postings.LabelValues("env"));
         Assert.Equal(["__name__", "env", "job"], postings.LabelNames());
         Assert.Equal([1UL], postings.PostingsForMatchers(LabelMatcher.Equal("__name__", "up")));
 
-        postings.Delete([Series[0], Series[3]]);
+        postings.Delete(Interned([Series[0], Series[3]]));
         Assert.Empty(postings.All());
         Assert.Empty(postings.LabelNames());
         Assert.Equal(0, postings.SeriesCount);
@@ -101,6 +101,27 @@ public sealed class MemPostingsTests
         }
 
         return postings;
+    }
+
+    /// <summary>What a deletion passes: the labels as pairs (their content is what counts, not whose they are).</summary>
+    internal static List<(ulong Ref, InternedLabels Labels)> Interned(IEnumerable<(ulong Ref, Labels Labels)> series) =>
+        series.Select(static s => (s.Ref, InternedLabels.Uninterned(s.Labels))).ToList();
+
+    [Fact]
+    public void Series_with_a_pair_share_one_pair_object_holding_the_first_series_strings()
+    {
+        using var postings = new MemPostings();
+        var first = postings.Add(1, Labels.FromPairs(("__name__", "up"), ("job", new string("api".AsSpan()))));
+        var second = postings.Add(2, Labels.FromPairs(("__name__", "up"), ("job", new string("api".AsSpan()))));
+        var other = postings.Add(3, Labels.FromPairs(("__name__", "up"), ("job", "web")));
+
+        Assert.Same(first.Pairs[0], second.Pairs[0]);
+        Assert.Same(first.Pairs[1], second.Pairs[1]);
+        Assert.Same(first.Pairs[0], other.Pairs[0]);
+        Assert.NotSame(first.Pairs[1], other.Pairs[1]);
+        Assert.Equal("web", other.Get("job"));
+        Assert.Equal(Labels.FromPairs(("__name__", "up"), ("job", "api")), second.ToLabels());
+        Assert.Equal(Labels.FromPairs(("__name__", "up"), ("job", "api")).GetHashCode(), second.ComputeHash());
     }
 
     /// <summary>Space-separated <c>name=value</c>, <c>name!=value</c>, <c>name=~re</c>, <c>name!~re</c>.</summary>
