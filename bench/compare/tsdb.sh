@@ -129,7 +129,9 @@ for name in $SERVERS; do
     rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
     # What of the RSS is managed heap (live after the last GC, and committed), to tell heap savings from noise.
     [[ "$name" == vigil ]] && log "  vigil at RSS time: $(curl -fsS --max-time 5 "$BASE/metrics" \
-        | awk '/^vigil_gc_(heap|committed|fragmented)_bytes / { printf "%s %.1f MiB  ", substr($1, 10), $2 / 1048576 }')"
+        | awk '/^vigil_gc_(heap|committed|fragmented)_bytes / { printf "%s %.1f MiB  ", substr($1, 10), $2 / 1048576 }
+               /^vigil_gc_generation_(size|fragmented)_bytes/ { split($1, p, "\""); g[p[2]] = g[p[2]] sprintf(" %.1f", $2 / 1048576) }
+               END { for (k in g) printf "gen %s (size, free):%s MiB  ", k, g[k] }')"
     [[ -n "$AT_RSS" ]] && { $AT_RSS "$name" "$SERVER_PID" || log "  AT_RSS command failed"; }
     end="$(jq -r .lastTimestampMs <<<"$push")"
     s1="$(select_latency "$name" "__name__=node_load1,instance=host-00000:9100" "$end")"

@@ -37,6 +37,8 @@ internal static class Program
             case CliCommand.TsdbDump dump:
                 return TsdbCommands.Dump(dump);
             case CliCommand.Run run:
+                // Before anything else starts: a re-execution replaces the process (ServerEnvironment).
+                ServerEnvironment.ApplyByReexecution();
                 return await RunAsync(run).ConfigureAwait(false);
             default:
                 return 2;

@@ -18,7 +18,7 @@ internal sealed class VigilPeer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<VigilPeer> StartAsync(string dataDirectory, string workingDirectory, string? configPath = null)
+    public static async Task<VigilPeer> StartAsync(string dataDirectory, string workingDirectory, string? configPath = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (process, port) = await HttpPeerLauncher.StartAsync(
             VigilCli.ExecutablePath,
@@ -26,7 +26,8 @@ internal sealed class VigilPeer : IAsyncDisposable
                 ? ["run", "--listen", $"127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--data", dataDirectory]
                 : ["run", "--listen", $"127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--data", dataDirectory, "--config", configPath],
             "/-/ready",
-            workingDirectory);
+            workingDirectory,
+            environment);
         return new VigilPeer(process, port);
     }
 

@@ -25,6 +25,16 @@ internal sealed class HostMetrics
         processScope.Gauge("vigil_gc_heap_bytes", "Managed heap size at the last garbage collection.").SetSource(static () => GC.GetGCMemoryInfo().HeapSizeBytes);
         processScope.Gauge("vigil_gc_fragmented_bytes", "Free space inside the managed heap at the last garbage collection.").SetSource(static () => GC.GetGCMemoryInfo().FragmentedBytes);
         processScope.Gauge("vigil_gc_committed_bytes", "Memory committed for the managed heap.").SetSource(static () => GC.GetGCMemoryInfo().TotalCommittedBytes);
+        var generationSize = processScope.GaugeFamily("vigil_gc_generation_size_bytes", "Size of each managed heap generation after the last garbage collection, free space included.", "generation");
+        var generationFree = processScope.GaugeFamily("vigil_gc_generation_fragmented_bytes", "Free space inside each managed heap generation after the last garbage collection.", "generation");
+        string[] generations = ["0", "1", "2", "loh", "poh"];
+        for (int g = 0; g < generations.Length; g++)
+        {
+            int index = g;
+            processScope.Child(generationSize, generations[g]).SetSource(() => GC.GetGCMemoryInfo().GenerationInfo[index].SizeAfterBytes);
+            processScope.Child(generationFree, generations[g]).SetSource(() => GC.GetGCMemoryInfo().GenerationInfo[index].FragmentationAfterBytes);
+        }
+
         processScope.Counter("vigil_gc_full_collections_total", "Full (generation 2) garbage collections since start.").SetSource(static () => GC.CollectionCount(2));
     }
 

@@ -15,13 +15,14 @@ internal static class HttpPeerLauncher
         string binary,
         Func<int, IEnumerable<string>> argumentsForPort,
         string readyPath,
-        string workingDirectory)
+        string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(argumentsForPort);
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Get();
-            var process = PeerProcess.Start(binary, argumentsForPort(port), workingDirectory);
+            var process = PeerProcess.Start(binary, argumentsForPort(port), workingDirectory, environment);
             try
             {
                 await process.WaitForHttpOkAsync(LoopbackUrl(port, readyPath), StartTimeout).ConfigureAwait(false);

@@ -1,0 +1,54 @@
+using Vigil.IntegrationTests.Infrastructure;
+
+namespace Vigil.IntegrationTests;
+
+/// <summary>
+/// `vigil run` re-executes itself once with the runtime settings .NET reads only from the environment (issue 5:
+/// the GC's gen0 budget), keeping its PID, arguments and environment, and leaves a value the operator set alone.
+/// </summary>
+public sealed class ServerEnvironmentTests
+{
+    [Fact]
+    public async Task The_server_runs_with_a_2_MiB_gen0_budget_under_the_pid_it_was_started_with()
+    {
+        using var dir = new TempDir("server-env");
+        string data = dir.CreateSubdirectory("da ta"); // an argument with a space survives the re-execution
+        await using var vigil = await VigilPeer.StartAsync(data, dir.Path, environment: new Dictionary<string, string> { ["VIGIL_TEST_MARKER"] = "kept" });
+
+        var environment = await ProcessEnvironmentAsync(vigil.Process.Pid);
+        Assert.Equal("0x200000", environment.GetValueOrDefault("DOTNET_GCgen0size"));
+        Assert.Equal("kept", environment.GetValueOrDefault("VIGIL_TEST_MARKER"));
+        string[] argv = (await File.ReadAllTextAsync($"/proc/{vigil.Process.Pid}/cmdline")).TrimEnd('\0').Split('\0');
+        Assert.Equal(["run", "--listen", $"127.0.0.1:{vigil.Port}", "--data", data], argv[^5..]);
+        Assert.True(Directory.Exists(Path.Combine(data, "wal")), "the re-executed server writes where it was told");
+        Assert.False(vigil.Process.HasExited, vigil.Process.Describe());
+    }
+
+    [Fact]
+    public async Task A_gen0_budget_the_operator_set_is_kept()
+    {
+        using var dir = new TempDir("server-env-set");
+        await using var vigil = await VigilPeer.StartAsync(dir.CreateSubdirectory("data"), dir.Path, environment: new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x400000" });
+
+        var environment = await ProcessEnvironmentAsync(vigil.Process.Pid);
+        Assert.Equal("0x400000", environment.GetValueOrDefault("DOTNET_GCgen0size"));
+        Assert.Equal("Vigil is Ready.", (await vigil.Client.GetStringAsync("/-/ready")).TrimEnd());
+    }
+
+    /// <summary>What /proc says the process's environment is: after an execve, the one it was given.</summary>
+    private static async Task<Dictionary<string, string>> ProcessEnvironmentAsync(int pid)
+    {
+        var pairs = (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                environment[pair[..eq]] = pair[(eq + 1)..];
+            }
+        }
+
+        return environment;
+    }
+}
