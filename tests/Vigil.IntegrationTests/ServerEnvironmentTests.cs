@@ -25,6 +25,21 @@ public sealed class ServerEnvironmentTests
     }
 
     [Fact]
+    public async Task Diagnostics_tools_can_still_attach_after_the_re_execution()
+    {
+        using var dir = new TempDir("server-env-diag");
+        await using var vigil = await VigilPeer.StartAsync(dir.CreateSubdirectory("data"), dir.Path);
+
+        // dotnet-trace and dotnet-counters connect to this socket; the first runtime's path must not block the second's.
+        string[] sockets = Directory.GetFiles(Path.GetTempPath(), $"dotnet-diagnostic-{vigil.Process.Pid}-*-socket");
+        Assert.Single(sockets);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(sockets[0]), timeout.Token);
+        Assert.True(socket.Connected);
+    }
+
+    [Fact]
     public async Task A_gen0_budget_the_operator_set_is_kept()
     {
         using var dir = new TempDir("server-env-set");

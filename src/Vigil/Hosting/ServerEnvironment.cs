@@ -58,10 +58,32 @@ internal static partial class ServerEnvironment
 
         environment.Add($"{Gen0SizeVariable}={Gen0Size}");
         environment.Add(null);
+        ReleaseDiagnosticsSocket();
         Console.Out.Flush();
         Console.Error.Flush();
         Execve("/proc/self/exe", argv, [.. environment]);
         Console.Error.WriteLine($"vigil: not setting {Gen0SizeVariable}: execve failed with errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>
+    /// The runtime listens for diagnostics tools (dotnet-trace, dotnet-counters, dotnet-dump) on
+    /// <c>dotnet-diagnostic-{pid}-{start time}-socket</c> in the temp directory, and nothing removes it at an
+    /// execve. The re-executed runtime, with the same PID and start time, then cannot listen on that path, and the
+    /// tools are refused; removing the path first lets it.
+    /// </summary>
+    private static void ReleaseDiagnosticsSocket()
+    {
+        try
+        {
+            foreach (string path in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"vigil: diagnostics tools may not attach: cannot remove the runtime's diagnostics socket: {ex.Message}");
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "execve", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
