@@ -1,5 +1,15 @@
 namespace Vigil.Wal;
 
+/// <summary>A label set as byte spans, in order, for <see cref="SeriesTable.HashLabels"/>.</summary>
+internal interface ILabelSpans
+{
+    int Count { get; }
+
+    ReadOnlySpan<byte> Name(int index);
+
+    ReadOnlySpan<byte> Value(int index);
+}
+
 /// <summary>
 /// Canonical labels -> series ref, keyed by a 128-bit hash of the bytes (<see cref="HashRefTable"/>, with its
 /// ~2^-64 wrong-hit argument), so a lookup compares 16 bytes and allocates nothing. The labels themselves are needed
@@ -21,6 +31,40 @@ internal sealed class SeriesTable
         var (h1, h2) = HashRefTable.Hash(canonicalLabels);
         return _refs.TryGet(h1, h2, out seriesRef);
     }
+
+    /// <summary>
+    /// The key <see cref="TryGet(ulong, ulong, out ulong)"/> takes, for labels given as (name, value) byte spans in
+    /// order, without writing their canonical encoding (<see cref="CanonicalLabelsWriter"/>): the same value as
+    /// hashing that encoding. Computed outside the table's lock.
+    /// </summary>
+    public static (ulong H1, ulong H2) HashLabels<TLabels>(TLabels labels)
+        where TLabels : ILabelSpans, allows ref struct
+    {
+        int count = labels.Count;
+        int length = Varint.UvarintSize((ulong)count);
+        for (int i = 0; i < count; i++)
+        {
+            int name = labels.Name(i).Length, value = labels.Value(i).Length;
+            length += Varint.UvarintSize((ulong)name) + name + Varint.UvarintSize((ulong)value) + value;
+        }
+
+        var hash = new HashRefTable.Streaming(length);
+        hash.AppendUvarint((ulong)count);
+        for (int i = 0; i < count; i++)
+        {
+            var name = labels.Name(i);
+            var value = labels.Value(i);
+            hash.AppendUvarint((ulong)name.Length);
+            hash.Append(name);
+            hash.AppendUvarint((ulong)value.Length);
+            hash.Append(value);
+        }
+
+        return hash.Finish();
+    }
+
+    /// <summary><see cref="TryGet(ReadOnlySpan{byte}, out ulong)"/> with the labels already hashed by <see cref="HashLabels"/>.</summary>
+    public bool TryGet(ulong h1, ulong h2, out ulong seriesRef) => _refs.TryGet(h1, h2, out seriesRef);
 
     /// <summary>Assigns the next ref to new labels (keeping a compressed copy for checkpoints), or returns the existing ref.</summary>
     public ulong Add(ReadOnlySpan<byte> canonicalLabels)

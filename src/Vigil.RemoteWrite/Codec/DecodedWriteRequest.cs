@@ -11,13 +11,6 @@ internal struct DecodedSeries
     public int SampleCount;
     public int HistogramCount;
     public int ExemplarCount;
-
-    /// <summary>
-    /// Where the series' label fields sit in the buffer, as sent (1.0 only): the receiver's cache key.
-    /// Length is -1 when the labels are not one contiguous run or the format has no stable bytes (2.0).
-    /// </summary>
-    public int RawLabelsOffset;
-    public int RawLabelsLength;
 }
 
 /// <summary>A label as byte ranges into the decoded buffer; strings are never materialised on the hot path.</summary>

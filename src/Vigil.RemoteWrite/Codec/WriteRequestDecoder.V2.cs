@@ -88,7 +88,7 @@ internal static partial class WriteRequestDecoder
     {
         var c = new ProtoCursor(buf, start, end);
         // 2.0 label refs index a per-request symbol table, so their bytes are no stable identity.
-        var series = new DecodedSeries { LabelStart = into.LabelCount, SampleStart = into.SampleCount, RawLabelsLength = -1 };
+        var series = new DecodedSeries { LabelStart = into.LabelCount, SampleStart = into.SampleCount };
         int refCount = 0;
         uint pendingName = 0;
         while (c.HasMore)

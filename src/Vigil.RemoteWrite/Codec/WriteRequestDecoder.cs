@@ -70,8 +70,6 @@ internal static partial class WriteRequestDecoder
     {
         var c = new ProtoCursor(buf, start, end);
         var series = new DecodedSeries { LabelStart = into.LabelCount, SampleStart = into.SampleCount };
-        int rawStart = -1, rawEnd = -1;
-        bool rawContiguous = true;
         while (c.HasMore)
         {
             int at = c.Position;
@@ -95,10 +93,6 @@ internal static partial class WriteRequestDecoder
                         return false;
                     }
 
-                    // Track the run of label fields; anything between two labels breaks it.
-                    rawContiguous &= rawEnd < 0 || rawEnd == at;
-                    rawStart = rawStart < 0 ? at : rawStart;
-                    rawEnd = le;
                     break;
 
                 case V1SeriesSamples:
@@ -147,8 +141,6 @@ internal static partial class WriteRequestDecoder
 
         series.LabelCount = into.LabelCount - series.LabelStart;
         series.SampleCount = into.SampleCount - series.SampleStart;
-        series.RawLabelsOffset = rawStart;
-        series.RawLabelsLength = rawContiguous && rawStart >= 0 ? rawEnd - rawStart : -1;
         into.AddSeries(series);
         error = null;
         return true;

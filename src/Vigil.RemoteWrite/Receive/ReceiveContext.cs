@@ -31,6 +31,9 @@ internal sealed class ReceiveContext
 
     public ulong[] Refs { get; private set; } = [];
 
+    /// <summary>Two per series: its labels' canonical key hashed (<see cref="SeriesTable.Hash"/>), for the lookup of known series.</summary>
+    public ulong[] KeyHashes { get; private set; } = [];
+
     public int KeysLength { get; set; }
 
     public Span<byte> RentBody(int length)
@@ -58,6 +61,7 @@ internal sealed class ReceiveContext
             KeyStarts = new int[size];
             KeyLengths = new int[size];
             Refs = new ulong[size];
+            KeyHashes = new ulong[2 * size];
         }
     }
 

@@ -9,6 +9,7 @@ internal sealed partial class RemoteWriteReceiver
     private const int Rejected = -1;
     private const int Cached = -2;
     private const int Pending = -3;
+    private const int Hashed = -4;
 
     /// <summary>Largest label set (names plus values) a series may have.</summary>
     private const int MaxLabelSetBytes = 1 << 20;
@@ -16,24 +17,33 @@ internal sealed partial class RemoteWriteReceiver
     private const string LabelsTooLarge = "labels_too_large";
 
     /// <summary>
-    /// Resolves every series whose raw label bytes were seen before (the common case: a sender
-    /// encodes a series identically on every push), so only new encodings pay for validation,
-    /// sorting and canonical keys. Only valid series ever enter the cache.
+    /// Resolves every series the WAL already knows (the common case: a sender pushes the same series again and
+    /// again), so only new series pay for validation and sorting. Each series' labels, as sent, are hashed as their
+    /// canonical key (without writing it) outside the lock, then looked up in the WAL's series table under it. No check is
+    /// needed first: the table holds only keys of valid, sorted label sets, and labels that are not valid or not
+    /// in order make bytes none of them has, so they miss and take the full path. The table is the only map from
+    /// labels to refs (a second one keyed by the raw protobuf bytes cost ~33 bytes a series; issue 5, RSS).
     /// </summary>
     /// <returns>The number of series still pending.</returns>
     private int ResolveCached(ReceiveContext context)
     {
         var request = context.Request;
         var series = request.Series;
-        var buffer = request.Buffer.Span;
         context.PrepareSeries(series.Length);
+        var hashes = context.KeyHashes;
+        var buffer = request.Buffer.Span;
+        for (var i = 0; i < series.Length; i++)
+        {
+            (hashes[2 * i], hashes[(2 * i) + 1]) = SeriesTable.HashLabels(new RequestLabels(buffer, request.LabelsOf(series[i])));
+            context.KeyStarts[i] = Hashed;
+        }
+
         var pending = 0;
         lock (_wal.Series)
         {
             for (var i = 0; i < series.Length; i++)
             {
-                ref readonly var s = ref series[i];
-                if (s.RawLabelsLength > 0 && _rawCache.TryGet(buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength), out var seriesRef))
+                if (context.KeyStarts[i] == Hashed && _wal.Series.TryGet(hashes[2 * i], hashes[(2 * i) + 1], out var seriesRef))
                 {
                     context.Refs[i] = seriesRef;
                     context.KeyStarts[i] = Cached;
@@ -164,7 +174,6 @@ internal sealed partial class RemoteWriteReceiver
     private Task<WalPosition>? ResolveKeyed(ReceiveContext context)
     {
         var series = context.Request.Series;
-        var buffer = context.Request.Buffer.Span;
         lock (_wal.Series)
         {
             for (var i = 0; i < series.Length; i++)
@@ -182,15 +191,23 @@ internal sealed partial class RemoteWriteReceiver
                 }
 
                 context.Refs[i] = seriesRef;
-                ref readonly var s = ref series[i];
-                if (s.RawLabelsLength > 0)
-                {
-                    _rawCache.Add(seriesRef, buffer.Slice(s.RawLabelsOffset, s.RawLabelsLength));
-                }
             }
 
             return context.SeriesBatch.IsEmpty ? null : _wal.CommitAsync(context.SeriesBatch);
         }
+    }
+
+    /// <summary>A series' labels where they lie in the request, for <see cref="SeriesTable.HashLabels"/>.</summary>
+    private readonly ref struct RequestLabels(ReadOnlySpan<byte> buffer, ReadOnlySpan<LabelSlice> labels) : ILabelSpans
+    {
+        private readonly ReadOnlySpan<byte> _buffer = buffer;
+        private readonly ReadOnlySpan<LabelSlice> _labels = labels;
+
+        public int Count => _labels.Length;
+
+        public ReadOnlySpan<byte> Name(int index) => _buffer.Slice(_labels[index].NameOffset, _labels[index].NameLength);
+
+        public ReadOnlySpan<byte> Value(int index) => _buffer.Slice(_labels[index].ValueOffset, _labels[index].ValueLength);
     }
 
     private static string FormatLabels(DecodedWriteRequest request, in DecodedSeries series)

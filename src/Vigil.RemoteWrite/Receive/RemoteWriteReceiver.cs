@@ -16,9 +16,6 @@ internal sealed partial class RemoteWriteReceiver
     private readonly InstanceReceiverMetrics _metrics;
     private readonly ConcurrentBag<ReceiveContext> _contexts = [];
 
-    // Raw 1.0 label bytes -> ref, guarded by lock(_wal.Series) like the table it shortcuts. It lives
-    // as long as the run (and its WAL), so its refs can never go stale.
-    private readonly RawLabelRefs _rawCache = new();
     private readonly int _maxPooledContexts = Environment.ProcessorCount * 4;
 
     public RemoteWriteReceiver(Wal.Wal wal, InstanceReceiverMetrics metrics, long maxDecompressedBytes)

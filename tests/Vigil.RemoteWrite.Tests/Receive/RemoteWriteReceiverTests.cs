@@ -47,7 +47,7 @@ public sealed class RemoteWriteReceiverTests : IDisposable
     }
 
     [Fact]
-    public async Task Labels_interleaved_with_samples_take_the_full_path_and_still_resolve()
+    public async Task Labels_interleaved_with_samples_resolve_to_the_same_series()
     {
         var interleaved = Request(Pb.Bytes(1, Pb.Label("__name__", "m"), Pb.Sample(1, 10), Pb.Label("a", "1")));
         var plain = Request(Series(20, Pb.Label("__name__", "m"), Pb.Label("a", "1")));
