@@ -211,7 +211,11 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
 
     /// <summary>
     /// Cuts the oldest chunk range of the head into a block once the head spans one and a half ranges, so the range
-    /// is behind every series' active chunk (Prometheus's Head.compactable). Late samples for it are refused first.
+    /// is behind every series' active chunk (Prometheus's Head.compactable), and once the out-of-order window has
+    /// passed it too: a block's range refuses late samples from then on, so cutting earlier would shorten a window
+    /// longer than half a range. (Prometheus keeps such samples in out-of-order head chunks and writes them as
+    /// overlapping blocks; here the head keeps the range until the window is past, which costs chunks_head space,
+    /// not memory per series.) Late samples for the range are refused first.
     /// </summary>
     private bool CutOneBlock()
     {
@@ -224,7 +228,7 @@ internal sealed partial class LocalStorage : IQueryableStorage, IDisposable
 
         long mint = Math.Max(FloorTo(minTime, range), Math.Max(PersistedBefore, _cutBefore));
         long maxt = FloorTo(mint, range) + range;
-        if (maxt > maxTime - range / 2)
+        if (maxt > maxTime - Math.Max(range / 2, Options.OutOfOrderTimeWindowMs))
         {
             return false;
         }

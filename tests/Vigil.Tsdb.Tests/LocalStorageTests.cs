@@ -33,6 +33,27 @@ public sealed class LocalStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task An_out_of_order_window_longer_than_half_a_range_holds_the_cut_until_it_has_passed()
+    {
+        // Window 150 s with 60 s ranges: a sample 140 s older than the newest is accepted, before and after a cut.
+        using var storage = new LocalStorage(new LocalStorageOptions(_dir, OutOfOrderTimeWindowMs: 150_000) { ChunkRangeMs = Range });
+        var series = storage.Head.GetOrCreate(Labels.FromPairs(("__name__", "a")));
+        long[] times = [.. Enumerable.Range(0, 60).Select(i => i * 5_000L)]; // up to 295 s
+        foreach (long t in times)
+        {
+            Assert.Equal(AppendError.None, storage.Head.Append(series, t, t / 1000.0));
+        }
+
+        await storage.MaintainAsync();
+
+        // Only ranges that end 150 s or more before the newest sample are blocks: [0, 60 s) and [60 s, 120 s).
+        Assert.Equal([(0, 60_000), (60_000, 120_000)], storage.Blocks.Blocks.Select(b => (b.Meta.MinTime, b.Meta.MaxTime)));
+        Assert.Equal(AppendError.None, storage.Head.Append(series, 155_001, 155.001)); // 140 s late: inside the window
+        Assert.Equal(AppendError.OutOfBounds, storage.Head.Append(series, 119_999, 119.999)); // in a block
+        Assert.Contains(155_001L, Read(storage, "a"));
+    }
+
+    [Fact]
     public async Task A_ranged_querier_asks_only_the_blocks_and_head_that_overlap_it()
     {
         using var storage = Open();
