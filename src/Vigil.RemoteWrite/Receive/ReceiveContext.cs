@@ -31,7 +31,7 @@ internal sealed class ReceiveContext
 
     public ulong[] Refs { get; private set; } = [];
 
-    /// <summary>Two per series: its labels' canonical key hashed (<see cref="SeriesTable.Hash"/>), for the lookup of known series.</summary>
+    /// <summary>Two per series: its labels' canonical key hashed (<see cref="SeriesTable.HashLabels"/>), for the lookup of known series.</summary>
     public ulong[] KeyHashes { get; private set; } = [];
 
     public int KeysLength { get; set; }

@@ -9,7 +9,6 @@ internal sealed partial class RemoteWriteReceiver
     private const int Rejected = -1;
     private const int Cached = -2;
     private const int Pending = -3;
-    private const int Hashed = -4;
 
     /// <summary>Largest label set (names plus values) a series may have.</summary>
     private const int MaxLabelSetBytes = 1 << 20;
@@ -19,10 +18,10 @@ internal sealed partial class RemoteWriteReceiver
     /// <summary>
     /// Resolves every series the WAL already knows (the common case: a sender pushes the same series again and
     /// again), so only new series pay for validation and sorting. Each series' labels, as sent, are hashed as their
-    /// canonical key (without writing it) outside the lock, then looked up in the WAL's series table under it. No check is
-    /// needed first: the table holds only keys of valid, sorted label sets, and labels that are not valid or not
-    /// in order make bytes none of them has, so they miss and take the full path. The table is the only map from
-    /// labels to refs (a second one keyed by the raw protobuf bytes cost ~33 bytes a series; issue 5, RSS).
+    /// canonical key (without writing it) outside the lock, then looked up in the WAL's series table under it. No
+    /// check is needed first: the table holds only keys of valid, sorted label sets, and labels that are not valid
+    /// or not in order make bytes none of them has, so they miss and take the full path. The table is the only map
+    /// from labels to refs (a second one keyed by the raw protobuf bytes cost ~33 bytes a series; issue 5, RSS).
     /// </summary>
     /// <returns>The number of series still pending.</returns>
     private int ResolveCached(ReceiveContext context)
@@ -35,7 +34,6 @@ internal sealed partial class RemoteWriteReceiver
         for (var i = 0; i < series.Length; i++)
         {
             (hashes[2 * i], hashes[(2 * i) + 1]) = SeriesTable.HashLabels(new RequestLabels(buffer, request.LabelsOf(series[i])));
-            context.KeyStarts[i] = Hashed;
         }
 
         var pending = 0;
@@ -43,7 +41,7 @@ internal sealed partial class RemoteWriteReceiver
         {
             for (var i = 0; i < series.Length; i++)
             {
-                if (context.KeyStarts[i] == Hashed && _wal.Series.TryGet(hashes[2 * i], hashes[(2 * i) + 1], out var seriesRef))
+                if (_wal.Series.TryGet(hashes[2 * i], hashes[(2 * i) + 1], out var seriesRef))
                 {
                     context.Refs[i] = seriesRef;
                     context.KeyStarts[i] = Cached;

@@ -25,9 +25,9 @@ namespace Vigil.Tsdb.Chunks;
 /// </list>
 /// Values are handled as raw bits throughout, so NaN payloads (Prometheus's stale marker among them), -0.0 and
 /// subnormals round-trip exactly. Appending allocates nothing per sample: the buffer is kept across resets and
-/// grows by a quarter when full. The encoder is <see cref="XorAppender"/>; this class owns one. Not thread-safe. An iterator reads the bytes as they were when it was reset, and
-/// must not be used after the chunk is appended to again, reset or disposed; the head guards that with the series
-/// lock.
+/// grows by a quarter when full. The encoder is <see cref="XorAppender"/>; this class owns one. Not thread-safe.
+/// An iterator reads the bytes as they were when it was reset, and must not be used after the chunk is appended to
+/// again, reset or disposed; the head guards that with the series lock.
 /// </remarks>
 internal sealed class XorChunk : IDisposable
 {
@@ -127,8 +127,7 @@ internal struct XorAppender : IDisposable
     public void Start(int initialBytes)
     {
         _stream = new BitWriter(initialBytes);
-        _stream.WriteBits(0, XorChunk.HeaderBits);
-        (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
+        StartEmpty();
     }
 
     /// <summary>
@@ -190,8 +189,7 @@ internal struct XorAppender : IDisposable
             _stream.Reset();
         }
 
-        _stream.WriteBits(0, XorChunk.HeaderBits);
-        (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
+        StartEmpty();
     }
 
     /// <summary>Drops the buffer; <see cref="Start"/> must come before the next append.</summary>
@@ -199,6 +197,13 @@ internal struct XorAppender : IDisposable
     {
         _stream.Dispose();
         _count = 0;
+    }
+
+    /// <summary>An empty chunk in the (empty) stream: the header, and no previous sample.</summary>
+    private void StartEmpty()
+    {
+        _stream.WriteBits(0, XorChunk.HeaderBits);
+        (_count, _t, _tDelta, _valueBits, _leading, _trailing) = (0, 0, 0, 0, NoWindow, 0);
     }
 
     // Control bits and payload go out in one write where they fit 64 bits: each write is a read-modify-write.

@@ -29,7 +29,11 @@ internal sealed partial class MemSeries
     private int _touched;
 
     /// <param name="labels">The index's shared pairs (<see cref="Index.MemPostings.Add"/>).</param>
-    public MemSeries(ulong seriesRef, InternedLabels labels) => (Ref, Labels, LabelsHash) = (seriesRef, labels, labels.ComputeHash());
+    /// <param name="labelsHash">
+    /// <see cref="Storage.Labels.GetHashCode"/> of the labels the series was created from, which
+    /// <see cref="InternedLabels.ComputeHash"/> would compute again.
+    /// </param>
+    public MemSeries(ulong seriesRef, InternedLabels labels, int labelsHash) => (Ref, Labels, LabelsHash) = (seriesRef, labels, labelsHash);
 
     public ulong Ref { get; }
 
@@ -174,7 +178,7 @@ internal sealed partial class MemSeries
         return drop;
     }
 
-    /// <summary>Returns the open chunk's pooled buffer; the series is being forgotten.</summary>
+    /// <summary>Drops the open chunk's buffer; the series is being forgotten.</summary>
     public void Release() => _open.Dispose();
 
     /// <summary>Prometheus's <c>rangeForTimestamp</c>: the end of the chunk range that holds <paramref name="t"/>.</summary>

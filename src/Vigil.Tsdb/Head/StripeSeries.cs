@@ -60,7 +60,7 @@ internal sealed class StripeSeries
             // Indexed first, as the series keeps the index's shared pairs; a query that finds the ref in the index
             // before the ref stripe has it skips it, as it would a series forgotten meanwhile. It has no sample yet.
             ulong seriesRef = (ulong)Interlocked.Increment(ref _lastRef);
-            var series = new MemSeries(seriesRef, _postings.Add(seriesRef, labels));
+            var series = new MemSeries(seriesRef, _postings.Add(seriesRef, labels), labels.GetHashCode());
             series.MarkTouched();
             var refStripe = _byRef[(int)(series.Ref & (Stripes - 1))];
             lock (refStripe.Lock)

@@ -12,10 +12,11 @@ public sealed class MemSeriesSizeTests
         var labels = InternedLabels.Uninterned(Labels.FromPairs(("__name__", "up"), ("job", "node")));
         const int n = 10_000;
         var kept = new MemSeries[n];
+        int hash = labels.ComputeHash();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < n; i++)
         {
-            kept[i] = new MemSeries((ulong)i + 1, labels);
+            kept[i] = new MemSeries((ulong)i + 1, labels, hash);
         }
 
         double perSeries = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)n;

@@ -16,13 +16,13 @@ public sealed class SeriesSlotsTests
             ulong key = (ulong)random.Next(1, 400);
             if (random.Next(3) == 0 && model.TryGetValue(key, out var present))
             {
-                Assert.False(slots.Remove(new MemSeries(key, present.Labels))); // another object of that key
+                Assert.False(slots.Remove(new MemSeries(key, present.Labels, present.LabelsHash))); // another object of that key
                 Assert.True(slots.Remove(present));
                 model.Remove(key);
             }
             else
             {
-                var series = new MemSeries(key, InternedLabels.Uninterned(Labels.FromPairs(("__name__", "s" + key))));
+                var series = Series(key, Labels.FromPairs(("__name__", "s" + key)));
                 slots.Set(key, series);
                 model[key] = series;
             }
@@ -40,13 +40,13 @@ public sealed class SeriesSlotsTests
     public void By_labels_finds_equal_labels_and_replaces_the_series_of_a_key()
     {
         var slots = new SeriesSlots<Labels, SeriesLabelsKey>();
-        var first = new MemSeries(1, InternedLabels.Uninterned(Labels.FromPairs(("__name__", "a"), ("i", "1"))));
+        var first = Series(1, Labels.FromPairs(("__name__", "a"), ("i", "1")));
         slots.Set(first.ToLabels(), first);
         var equal = Labels.FromPairs(("i", "1"), ("__name__", "a"));
         Assert.Same(first, slots.Get(equal));
         Assert.Null(slots.Get(Labels.FromPairs(("__name__", "a"), ("i", "2"))));
 
-        var second = new MemSeries(2, InternedLabels.Uninterned(equal));
+        var second = Series(2, equal);
         slots.Set(equal, second);
         Assert.Equal(1, slots.Count);
         Assert.False(slots.Remove(first));
@@ -54,6 +54,9 @@ public sealed class SeriesSlotsTests
         Assert.Null(slots.Get(equal));
         Assert.Equal(0, slots.Count);
     }
+
+    /// <summary>A series as the head makes one: its labels as pairs, with the hash of the labels it came from.</summary>
+    private static MemSeries Series(ulong key, Labels labels) => new(key, InternedLabels.Uninterned(labels), labels.GetHashCode());
 
     private static void CheckSame(SeriesSlots<ulong, FewHashesKey> slots, Dictionary<ulong, MemSeries> model)
     {
