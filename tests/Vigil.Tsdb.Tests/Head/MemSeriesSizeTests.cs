@@ -13,6 +13,8 @@ public sealed class MemSeriesSizeTests
         const int n = 10_000;
         var kept = new MemSeries[n];
         int hash = labels.ComputeHash();
+        // One series first: a type's first use may allocate once on this thread (static state, tiering stubs), which CI saw as 128.x bytes.
+        GC.KeepAlive(new MemSeries(ulong.MaxValue, labels, hash));
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < n; i++)
         {
@@ -23,7 +25,8 @@ public sealed class MemSeriesSizeTests
 
         // 128 bytes measured: the object alone, with its labels' hash, its open chunk's encoder inline (a separate XorChunk was 64 bytes more
         // when the first sample came). A System.Threading.Lock per series made it ~48 bytes more (a field and a 40-byte object).
-        Assert.True(perSeries <= 128, $"{perSeries:F0} bytes allocated per new series");
+        // Below 136: one more 8-byte field fails it, a one-off allocation of a few KiB over 10,000 series does not.
+        Assert.True(perSeries < 136, $"{perSeries:F1} bytes allocated per new series");
         lock (kept[0].Lock)
         {
             Assert.True(Monitor.IsEntered(kept[0]));
