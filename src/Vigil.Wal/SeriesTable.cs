@@ -1,3 +1,5 @@
+using Vigil.Common.Hashing;
+
 namespace Vigil.Wal;
 
 /// <summary>A label set as byte spans, in order, for <see cref="SeriesTable.HashLabels"/>.</summary>
@@ -28,7 +30,7 @@ internal sealed class SeriesTable
 
     public bool TryGet(ReadOnlySpan<byte> canonicalLabels, out ulong seriesRef)
     {
-        var (h1, h2) = HashRefTable.Hash(canonicalLabels);
+        var (h1, h2) = Hash128.Hash(canonicalLabels);
         return _refs.TryGet(h1, h2, out seriesRef);
     }
 
@@ -48,7 +50,7 @@ internal sealed class SeriesTable
             length += Varint.UvarintSize((ulong)name) + name + Varint.UvarintSize((ulong)value) + value;
         }
 
-        var hash = new HashRefTable.Streaming(length);
+        var hash = new Hash128.Streaming(length);
         hash.AppendUvarint((ulong)count);
         for (int i = 0; i < count; i++)
         {
@@ -69,7 +71,7 @@ internal sealed class SeriesTable
     /// <summary>Assigns the next ref to new labels (keeping a compressed copy for checkpoints), or returns the existing ref.</summary>
     public ulong Add(ReadOnlySpan<byte> canonicalLabels)
     {
-        var (h1, h2) = HashRefTable.Hash(canonicalLabels);
+        var (h1, h2) = Hash128.Hash(canonicalLabels);
         if (_refs.TryAdd(h1, h2, NextRef, out ulong seriesRef))
         {
             NextRef++;
@@ -83,7 +85,7 @@ internal sealed class SeriesTable
     internal void AddExisting(ulong seriesRef, ReadOnlySpan<byte> canonicalLabels)
     {
         NextRef = Math.Max(NextRef, seriesRef + 1);
-        var (h1, h2) = HashRefTable.Hash(canonicalLabels);
+        var (h1, h2) = Hash128.Hash(canonicalLabels);
         if (_refs.TryAdd(h1, h2, seriesRef, out _))
         {
             _labels.Append(canonicalLabels);

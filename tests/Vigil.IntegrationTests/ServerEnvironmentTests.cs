@@ -1,4 +1,5 @@
 using Vigil.IntegrationTests.Infrastructure;
+using Vigil.RemoteWrite.Codec;
 
 namespace Vigil.IntegrationTests;
 
@@ -48,6 +49,27 @@ public sealed class ServerEnvironmentTests
         var environment = await ProcessEnvironmentAsync(vigil.Process.Pid);
         Assert.Equal("0x400000", environment.GetValueOrDefault("DOTNET_GCgen0size"));
         Assert.Equal("Vigil is Ready.", (await vigil.Client.GetStringAsync("/-/ready")).TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_server_that_speaks_no_tls_never_loads_openssl()
+    {
+        // libcrypto, libssl and .NET's OpenSSL shim were ~6 MiB of RSS (issue 5: at most 1.5 KiB per series at 100k),
+        // loaded at start only to SHA-256 the config fingerprints. Only TLS peers and keyed hashes need them.
+        using var dir = new TempDir("server-env-openssl");
+        await using var vigil = await VigilPeer.StartAsync(dir.CreateSubdirectory("data"), dir.Path);
+        using (var push = await vigil.Client.PostAsync("/api/v1/write", Payloads.Content(Payloads.V1([new WriteSeries([("__name__", "tls_free"), ("job", "t")], [(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)])]))))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, push.StatusCode);
+        }
+
+        await vigil.WaitForHeadSamplesAsync(1);
+        Assert.Contains("tls_free", await vigil.Client.GetStringAsync("/api/v1/query?query=tls_free"), StringComparison.Ordinal);
+        Assert.Contains("vigil_", await vigil.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        var maps = await File.ReadAllLinesAsync($"/proc/{vigil.Process.Pid}/maps");
+        Assert.True(maps.Length > 0, "no maps for the server");
+        Assert.Empty(maps.Where(line => line.Contains("libcrypto", StringComparison.Ordinal) || line.Contains("libssl", StringComparison.Ordinal) || line.Contains("Native.OpenSsl", StringComparison.Ordinal)).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Distinct());
     }
 
     /// <summary>What /proc says the process's environment is: after an execve, the one it was given.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Vigil.Common.Hashing;
 
 namespace Vigil.Wal.Tests;
 
@@ -26,7 +27,7 @@ public sealed class LabelSpansHashTests
             var labels = pairs.Select(static p => (p.Key, p.Value)).ToArray();
             byte[] canonical = CanonicalLabels.Encode(labels);
             var spans = new Spans(labels);
-            Assert.Equal(HashRefTable.Hash(canonical), SeriesTable.HashLabels(spans));
+            Assert.Equal(Hash128.Hash(canonical), SeriesTable.HashLabels(spans));
 
             ulong seriesRef = table.Add(canonical);
             var (h1, h2) = SeriesTable.HashLabels(spans);

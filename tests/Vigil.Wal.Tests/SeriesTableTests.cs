@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vigil.Common.Hashing;
 
 namespace Vigil.Wal.Tests;
 
@@ -133,7 +134,7 @@ public sealed class SeriesTableTests
         var seen = new HashSet<ulong>();
         for (int i = 0; i < 10_000; i++)
         {
-            Assert.True(seen.Add(HashRefTable.Hash(Labels(i)).H1));
+            Assert.True(seen.Add(Hash128.Hash(Labels(i)).H1));
         }
     }
 }

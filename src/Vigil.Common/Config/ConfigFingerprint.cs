@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Vigil.Common.Hashing;
 
 namespace Vigil.Common.Config;
 
@@ -21,12 +21,17 @@ public sealed class FingerprintIgnoreAttribute : Attribute
 /// </summary>
 public static class ConfigFingerprint
 {
-    /// <summary>Lower-case hex SHA-256 of a canonical, length-prefixed rendering of <paramref name="value"/>.</summary>
+    /// <summary>
+    /// Lower-case hex of a 128-bit <see cref="Hash128"/> of a canonical, length-prefixed rendering of
+    /// <paramref name="value"/>. Fingerprints are compared only within one process (reload), so the per-process seed
+    /// is fine; a cryptographic hash bought nothing here and loaded OpenSSL into every process.
+    /// </summary>
     public static string Compute(object? value)
     {
         var sb = new StringBuilder();
         Append(sb, value);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        var (h1, h2) = Hash128.Hash(Encoding.UTF8.GetBytes(sb.ToString()));
+        return h1.ToString("x16", CultureInfo.InvariantCulture) + h2.ToString("x16", CultureInfo.InvariantCulture);
     }
 
     private static void Append(StringBuilder sb, object? value)
