@@ -20,11 +20,15 @@ internal static class CanonicalLabels
         int size = Varint.UvarintSize((ulong)sortedLabels.Length);
         foreach (var (name, value) in sortedLabels)
         {
-            size += Varint.UvarintSize((ulong)name.Length) + name.Length + Varint.UvarintSize((ulong)value.Length) + value.Length;
+            size += LabelByteCount(name.Length, value.Length);
         }
 
         return size;
     }
+
+    /// <summary>Encoded size of one label: nameLen, name, valueLen, value.</summary>
+    public static int LabelByteCount(int nameLength, int valueLength) =>
+        Varint.UvarintSize((ulong)nameLength) + nameLength + Varint.UvarintSize((ulong)valueLength) + valueLength;
 
     /// <summary>Writes labels already sorted by name; throws ArgumentException if they are not sorted or do not fit.</summary>
     public static int Write(Span<byte> destination, ReadOnlySpan<(byte[] Name, byte[] Value)> sortedLabels)

@@ -43,7 +43,7 @@ internal ref struct CanonicalLabelsWriter
             ThrowArgument("label names must be unique and sorted in ordinal byte order");
         }
 
-        EnsureSpace(Varint.UvarintSize((ulong)name.Length) + name.Length + Varint.UvarintSize((ulong)value.Length) + value.Length);
+        EnsureSpace(CanonicalLabels.LabelByteCount(name.Length, value.Length));
         _length += Varint.WriteUvarint(_destination[_length..], (ulong)name.Length);
         _lastNameStart = _length;
         _lastNameLength = name.Length;

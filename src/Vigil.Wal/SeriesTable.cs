@@ -46,8 +46,7 @@ internal sealed class SeriesTable
         int length = Varint.UvarintSize((ulong)count);
         for (int i = 0; i < count; i++)
         {
-            int name = labels.Name(i).Length, value = labels.Value(i).Length;
-            length += Varint.UvarintSize((ulong)name) + name + Varint.UvarintSize((ulong)value) + value;
+            length += CanonicalLabels.LabelByteCount(labels.Name(i).Length, labels.Value(i).Length);
         }
 
         var hash = new Hash128.Streaming(length);

@@ -17,9 +17,6 @@ internal sealed class PostingsList
     /// <summary>The list's label pair, as first added (null for the list of every series); series share it.</summary>
     public LabelPair? Pair { get; init; }
 
-    /// <summary>The label value of the pair (empty for the list of every series).</summary>
-    public string Value => Pair?.Value ?? string.Empty;
-
     public int Count => _count;
 
     /// <summary>The live list; valid only while the index's lock is held and nothing is added or removed.</summary>
